@@ -1,0 +1,153 @@
+"""The one place that reads the environment: every setting, its variable and its default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_str(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name)
+    return default if value is None or value == "" else value
+
+
+def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name}={raw!r} is not an integer") from exc
+
+
+def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name}={raw!r} is not a number") from exc
+
+
+class SettingsError(ValueError):
+    """A setting in the environment has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Documentation of one environment variable (rendered into README and deploy docs)."""
+
+    env: str
+    default: str
+    help: str
+
+
+# Every variable the settings module reads, with its default and meaning.
+SETTINGS_DOC: tuple[Setting, ...] = (
+    Setting("KAFKA_BOOTSTRAP_SERVERS", "", "host:port[,host:port]; empty means start the embedded Tansu broker"),
+    Setting("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
+    Setting("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"),
+    Setting("KAFKA_SASL_USERNAME", "", "SASL user name"),
+    Setting("KAFKA_SASL_PASSWORD", "", "SASL password (never logged)"),
+    Setting("KAFKA_SSL_CAFILE", "", "CA bundle for TLS; empty uses the system store"),
+    Setting("KAFKA_SSL_CERTFILE", "", "client certificate for mutual TLS"),
+    Setting("KAFKA_SSL_KEYFILE", "", "client key for mutual TLS"),
+    Setting("FRONTWIRE_TOPIC_PREFIX", "", "prefix added to every topic name and consumer group (tests use it to isolate runs)"),
+    Setting("FRONTWIRE_TOPICS_FILE", "<project>/topics.yaml", "the topic declarations"),
+    Setting("FRONTWIRE_SCHEMAS_DIR", "<project>/schemas", "the JSON Schemas of every message"),
+    Setting("FRONTWIRE_DATA_DIR", "~/.frontwire", "worker state directory (faust table files, gazetteer cache)"),
+    Setting("FRONTWIRE_LOG_LEVEL", "WARNING", "log level of workers and commands"),
+    Setting("FRONTWIRE_WEB_PORT", "0", "metrics/health HTTP port of a worker; 0 disables the endpoint"),
+    Setting("FRONTWIRE_COMMIT_INTERVAL_S", "0.5", "how often workers commit consumed offsets, seconds"),
+    Setting("FRONTWIRE_SESSION_TIMEOUT_S", "10", "consumer-group session timeout, seconds"),
+    Setting("FRONTWIRE_MAX_MESSAGE_BYTES", "8000000", "largest message producers send; replay skips larger files"),
+    Setting("FRONTWIRE_MAX_RAW_BYTES", "5000000", "largest raw article body accepted by extraction, bytes"),
+    Setting("FRONTWIRE_MAX_TEXT_CHARS", "200000", "largest extracted main text kept, characters"),
+    Setting("FRONTWIRE_MIN_TEXT_CHARS", "40", "shortest main text accepted, characters"),
+    Setting("FRONTWIRE_LANGDETECT_SAMPLE_CHARS", "2000", "characters of main text given to language detection"),
+    Setting("FRONTWIRE_DEDUP_THRESHOLD", "0.8", "estimated Jaccard similarity at or above which an article is a near-duplicate"),
+    Setting("FRONTWIRE_DEDUP_SHINGLE", "5", "word shingle size for MinHash"),
+    Setting("FRONTWIRE_DEDUP_PERMUTATIONS", "128", "MinHash permutations"),
+    Setting("FRONTWIRE_DEDUP_WINDOW_DAYS", "7", "how long an article is remembered for duplicate detection, days"),
+    Setting("FRONTWIRE_DRAIN_TIMEOUT_S", "120", "how long `frontwire run` waits for the pipeline to drain"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All frontwire settings; build with `Settings.from_env()`."""
+
+    bootstrap_servers: str = ""
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = "SCRAM-SHA-512"
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)
+    ssl_cafile: str = ""
+    ssl_certfile: str = ""
+    ssl_keyfile: str = ""
+    topic_prefix: str = ""
+    topics_file: Path = PROJECT_ROOT / "topics.yaml"
+    schemas_dir: Path = PROJECT_ROOT / "schemas"
+    data_dir: Path = Path.home() / ".frontwire"
+    log_level: str = "WARNING"
+    web_port: int = 0
+    commit_interval_s: float = 0.5
+    session_timeout_s: float = 10.0
+    max_message_bytes: int = 8_000_000
+    max_raw_bytes: int = 5_000_000
+    max_text_chars: int = 200_000
+    min_text_chars: int = 40
+    langdetect_sample_chars: int = 2000
+    dedup_threshold: float = 0.8
+    dedup_shingle: int = 5
+    dedup_permutations: int = 128
+    dedup_window_days: float = 7.0
+    drain_timeout_s: float = 120.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """Read every setting from `env` (default: the process environment)."""
+        env = os.environ if env is None else env
+        d = cls()
+        return cls(
+            bootstrap_servers=_env_str(env, "KAFKA_BOOTSTRAP_SERVERS", d.bootstrap_servers),
+            security_protocol=_env_str(env, "KAFKA_SECURITY_PROTOCOL", d.security_protocol).upper(),
+            sasl_mechanism=_env_str(env, "KAFKA_SASL_MECHANISM", d.sasl_mechanism).upper(),
+            sasl_username=_env_str(env, "KAFKA_SASL_USERNAME", d.sasl_username),
+            sasl_password=_env_str(env, "KAFKA_SASL_PASSWORD", d.sasl_password),
+            ssl_cafile=_env_str(env, "KAFKA_SSL_CAFILE", d.ssl_cafile),
+            ssl_certfile=_env_str(env, "KAFKA_SSL_CERTFILE", d.ssl_certfile),
+            ssl_keyfile=_env_str(env, "KAFKA_SSL_KEYFILE", d.ssl_keyfile),
+            topic_prefix=_env_str(env, "FRONTWIRE_TOPIC_PREFIX", d.topic_prefix),
+            topics_file=Path(_env_str(env, "FRONTWIRE_TOPICS_FILE", str(d.topics_file))),
+            schemas_dir=Path(_env_str(env, "FRONTWIRE_SCHEMAS_DIR", str(d.schemas_dir))),
+            data_dir=Path(_env_str(env, "FRONTWIRE_DATA_DIR", str(d.data_dir))).expanduser(),
+            log_level=_env_str(env, "FRONTWIRE_LOG_LEVEL", d.log_level).upper(),
+            web_port=_env_int(env, "FRONTWIRE_WEB_PORT", d.web_port),
+            commit_interval_s=_env_float(env, "FRONTWIRE_COMMIT_INTERVAL_S", d.commit_interval_s),
+            session_timeout_s=_env_float(env, "FRONTWIRE_SESSION_TIMEOUT_S", d.session_timeout_s),
+            max_message_bytes=_env_int(env, "FRONTWIRE_MAX_MESSAGE_BYTES", d.max_message_bytes),
+            max_raw_bytes=_env_int(env, "FRONTWIRE_MAX_RAW_BYTES", d.max_raw_bytes),
+            max_text_chars=_env_int(env, "FRONTWIRE_MAX_TEXT_CHARS", d.max_text_chars),
+            min_text_chars=_env_int(env, "FRONTWIRE_MIN_TEXT_CHARS", d.min_text_chars),
+            langdetect_sample_chars=_env_int(env, "FRONTWIRE_LANGDETECT_SAMPLE_CHARS", d.langdetect_sample_chars),
+            dedup_threshold=_env_float(env, "FRONTWIRE_DEDUP_THRESHOLD", d.dedup_threshold),
+            dedup_shingle=_env_int(env, "FRONTWIRE_DEDUP_SHINGLE", d.dedup_shingle),
+            dedup_permutations=_env_int(env, "FRONTWIRE_DEDUP_PERMUTATIONS", d.dedup_permutations),
+            dedup_window_days=_env_float(env, "FRONTWIRE_DEDUP_WINDOW_DAYS", d.dedup_window_days),
+            drain_timeout_s=_env_float(env, "FRONTWIRE_DRAIN_TIMEOUT_S", d.drain_timeout_s),
+        )
+
+    def redacted(self) -> dict[str, object]:
+        """Settings as a dict safe to log: secrets replaced."""
+        out: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = "***" if f.name == "sasl_password" and value else str(value)
+        return out
