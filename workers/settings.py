@@ -63,7 +63,7 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("FRONTWIRE_SCHEMAS_DIR", "<project>/schemas", "the JSON Schemas of every message"),
     Setting("FRONTWIRE_DATA_DIR", "~/.frontwire", "worker state directory (faust table files, gazetteer cache)"),
     Setting("FRONTWIRE_LOG_LEVEL", "WARNING", "log level of workers and commands"),
-    Setting("FRONTWIRE_WEB_PORT", "0", "metrics/health HTTP port of a worker; 0 disables the endpoint"),
+    Setting("FRONTWIRE_WEB_PORT", "0", "HTTP port of a worker for GET /healthz and GET /metrics (Prometheus); 0 disables it"),
     Setting("FRONTWIRE_COMMIT_INTERVAL_S", "0.5", "how often workers commit consumed offsets, seconds"),
     Setting("FRONTWIRE_SESSION_TIMEOUT_S", "10", "consumer-group session timeout, seconds"),
     Setting("FRONTWIRE_MAX_MESSAGE_BYTES", "8000000", "largest message producers send; replay skips larger files"),
@@ -151,3 +151,11 @@ class Settings:
             value = getattr(self, f.name)
             out[f.name] = "***" if f.name == "sasl_password" and value else str(value)
         return out
+
+
+def settings_table_markdown() -> str:
+    """The settings as a Markdown table (kept in README.md; a test checks it is current)."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    rows += [f"| `{s.env}` | `{s.default}` | {s.help} |" if s.default else f"| `{s.env}` | (empty) | {s.help} |"
+             for s in SETTINGS_DOC]
+    return "\n".join(rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, AsyncIterator, Callable, TypeVar
 
 import orjson
 
+from workers.metrics import stage_metrics
 from workers.records import DeadLetter, Rejection
 from workers.schemas import SchemaViolation, validate
 from workers.timeutil import utc_now_iso
@@ -116,31 +118,34 @@ class StageIO:
         self.schemas_dir = schemas_dir
         self.outputs = outputs  # role -> faust topic
         self.deadletter = deadletter
-        self.counts: dict[str, int] = {"in": 0, "out": 0, "dead": 0}
+        self.metrics = stage_metrics()
 
     def parse(self, incoming: Incoming, schema: str, build: Callable[[dict[str, Any]], T]) -> T | Rejection:
         """Decode one input into a typed record, or the rejection to dead-letter."""
-        self.counts["in"] += 1
         return decode_message(incoming.value, self.schemas_dir, schema, build)
 
     async def emit(self, role: str, key: str, value: dict[str, Any]) -> None:
         """Send one output message (JSON value, string key) to the topic of `role`."""
         await self.outputs[role].send(key=key.encode("utf-8"), value=orjson.dumps(value))
-        self.counts["out"] += 1
+        self.metrics.messages_out.labels(self.stage, role).inc()
 
     async def dead_letter(self, incoming: Incoming, rejection: Rejection) -> None:
         """Send the input to the dead-letter topic with the stage and reason; log one line."""
         record = dead_letter_for(self.stage, incoming, rejection)
         await self.deadletter.send(key=(record.key or "").encode("utf-8"), value=orjson.dumps(record.to_dict()))
-        self.counts["dead"] += 1
+        self.metrics.dead_lettered.labels(self.stage, rejection.reason).inc()
         log.warning("dead-lettered", extra={"stage": self.stage, "reason": rejection.reason,
                                              "detail": rejection.detail[:200], **incoming.log_fields()})
 
     @asynccontextmanager
     async def guard(self, incoming: Incoming) -> AsyncIterator[None]:
-        """Dead-letter the input if processing it raises; the agent goes on with the next one."""
+        """Count and time one input; dead-letter it if processing raises; the agent goes on."""
+        self.metrics.messages_in.labels(self.stage).inc()
+        started = time.perf_counter()
         try:
             yield
         except Exception as exc:  # noqa: BLE001 - a stage must never stop on one input
             log.exception("stage error", extra={"stage": self.stage, **incoming.log_fields()})
             await self.dead_letter(incoming, Rejection("stage_error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            self.metrics.processing_seconds.labels(self.stage).observe(time.perf_counter() - started)

@@ -44,3 +44,11 @@ def test_every_documented_variable_is_read_and_every_read_variable_documented():
     read = set(re.findall(r'"((?:KAFKA|FRONTWIRE)_[A-Z_]+)"', body))
     documented = {s.env for s in SETTINGS_DOC}
     assert read == documented
+
+
+def test_readme_settings_table_is_current():
+    from workers.settings import PROJECT_ROOT, settings_table_markdown
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- settings-table:start -->", 1)[1].split("<!-- settings-table:end -->", 1)[0]
+    assert table.strip() == settings_table_markdown().strip(), "regenerate the README table from SETTINGS_DOC"
