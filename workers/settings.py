@@ -64,6 +64,8 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("FRONTWIRE_DATA_DIR", "~/.frontwire", "worker state directory (faust table files, gazetteer cache)"),
     Setting("FRONTWIRE_LOG_LEVEL", "WARNING", "log level of workers and commands"),
     Setting("FRONTWIRE_WEB_PORT", "0", "HTTP port of a worker for GET /healthz and GET /metrics (Prometheus); 0 disables it"),
+    Setting("FRONTWIRE_WEB_HOST", "127.0.0.1", "address the /healthz and /metrics endpoint binds; 0.0.0.0 in containers"),
+    Setting("FRONTWIRE_FETCH_MAX_WAIT_MS", "100", "longest a worker's fetch waits for new data, ms (the latency of an idle hop)"),
     Setting("FRONTWIRE_COMMIT_INTERVAL_S", "0.5", "how often workers commit consumed offsets, seconds"),
     Setting("FRONTWIRE_SESSION_TIMEOUT_S", "10", "consumer-group session timeout, seconds"),
     Setting("FRONTWIRE_MAX_MESSAGE_BYTES", "8000000", "largest message producers send; replay skips larger files"),
@@ -97,6 +99,8 @@ class Settings:
     data_dir: Path = Path.home() / ".frontwire"
     log_level: str = "WARNING"
     web_port: int = 0
+    web_host: str = "127.0.0.1"
+    fetch_max_wait_ms: int = 100
     commit_interval_s: float = 0.5
     session_timeout_s: float = 10.0
     max_message_bytes: int = 8_000_000
@@ -130,6 +134,8 @@ class Settings:
             data_dir=Path(_env_str(env, "FRONTWIRE_DATA_DIR", str(d.data_dir))).expanduser(),
             log_level=_env_str(env, "FRONTWIRE_LOG_LEVEL", d.log_level).upper(),
             web_port=_env_int(env, "FRONTWIRE_WEB_PORT", d.web_port),
+            web_host=_env_str(env, "FRONTWIRE_WEB_HOST", d.web_host),
+            fetch_max_wait_ms=_env_int(env, "FRONTWIRE_FETCH_MAX_WAIT_MS", d.fetch_max_wait_ms),
             commit_interval_s=_env_float(env, "FRONTWIRE_COMMIT_INTERVAL_S", d.commit_interval_s),
             session_timeout_s=_env_float(env, "FRONTWIRE_SESSION_TIMEOUT_S", d.session_timeout_s),
             max_message_bytes=_env_int(env, "FRONTWIRE_MAX_MESSAGE_BYTES", d.max_message_bytes),
