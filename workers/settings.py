@@ -73,8 +73,8 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("FRONTWIRE_MAX_TEXT_CHARS", "200000", "largest extracted main text kept, characters"),
     Setting("FRONTWIRE_MIN_TEXT_CHARS", "40", "shortest main text accepted, characters"),
     Setting("FRONTWIRE_LANGDETECT_SAMPLE_CHARS", "2000", "characters of main text given to language detection"),
-    Setting("FRONTWIRE_DEDUP_THRESHOLD", "0.8", "estimated Jaccard similarity at or above which an article is a near-duplicate"),
-    Setting("FRONTWIRE_DEDUP_SHINGLE", "5", "word shingle size for MinHash"),
+    Setting("FRONTWIRE_DEDUP_THRESHOLD", "0.55", "estimated share of a new article's shingles found in an earlier one (containment) at or above which it is a near-duplicate"),
+    Setting("FRONTWIRE_DEDUP_SHINGLE", "4", "word shingle size for MinHash"),
     Setting("FRONTWIRE_DEDUP_PERMUTATIONS", "128", "MinHash permutations"),
     Setting("FRONTWIRE_DEDUP_WINDOW_DAYS", "7", "how long an article is remembered for duplicate detection, days"),
     Setting("FRONTWIRE_DRAIN_TIMEOUT_S", "120", "how long `frontwire run` waits for the pipeline to drain"),
@@ -108,8 +108,8 @@ class Settings:
     max_text_chars: int = 200_000
     min_text_chars: int = 40
     langdetect_sample_chars: int = 2000
-    dedup_threshold: float = 0.8
-    dedup_shingle: int = 5
+    dedup_threshold: float = 0.55
+    dedup_shingle: int = 4
     dedup_permutations: int = 128
     dedup_window_days: float = 7.0
     drain_timeout_s: float = 120.0
