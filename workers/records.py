@@ -110,13 +110,18 @@ class DuplicateRecord:
     published_at: str
     original_source: str | None = None
     detected_at: str | None = None
+    article: ExtractedArticle | None = None  # the duplicate itself, so later stages can list it as provenance
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = {k: v for k, v in asdict(self).items() if k != "article"}
+        d["article"] = self.article.to_dict() if self.article is not None else None
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "DuplicateRecord":
-        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]
+        fields = {k: d.get(k) for k in cls.__dataclass_fields__ if k != "article"}
+        article = d.get("article")
+        return cls(**fields, article=ExtractedArticle.from_dict(article) if article else None)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -166,20 +171,23 @@ class Mention:
 
 @dataclass
 class NormalizedArticle:
-    """An original article with its settlement mentions (topic: normalized)."""
+    """An article with its settlement mentions (topic: normalized); `duplicate_of` is set on a republication."""
 
     article: ExtractedArticle
     mentions: list[Mention]
+    duplicate_of: str | None = None  # the article this one republishes (from the duplicates topic)
 
     def to_dict(self) -> dict[str, Any]:
         d = self.article.to_dict()
         d["mentions"] = [m.to_dict() for m in self.mentions]
+        d["duplicate_of"] = self.duplicate_of
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "NormalizedArticle":
-        body = {k: v for k, v in d.items() if k != "mentions"}
-        return cls(article=ExtractedArticle.from_dict(body), mentions=[Mention.from_dict(m) for m in d.get("mentions", [])])
+        body = {k: v for k, v in d.items() if k not in ("mentions", "duplicate_of")}
+        return cls(article=ExtractedArticle.from_dict(body), mentions=[Mention.from_dict(m) for m in d.get("mentions", [])],
+                   duplicate_of=d.get("duplicate_of"))
 
 
 @dataclass
@@ -201,6 +209,7 @@ class Claim:
     reason: str  # why it counts ("rule: ...") or why it was set aside
     hedged: bool = False
     span: tuple[int, int] | None = None  # the quote's offsets in the main text
+    duplicate_of: str | None = None  # set when the article republishes another: provenance, never a new source
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -227,6 +236,7 @@ class Claim:
             reason=d.get("reason", ""),
             hedged=bool(d.get("hedged", False)),
             span=(int(span[0]), int(span[1])) if span else None,
+            duplicate_of=d.get("duplicate_of"),
         )
 
 

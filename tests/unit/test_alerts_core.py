@@ -80,3 +80,95 @@ def test_side_of_attributions():
 def test_state_round_trips_through_dict():
     state = apply_claim(None, claim(), NOW).state
     assert SettlementState.from_dict(state.to_dict()).to_dict() == state.to_dict()
+
+
+def copy_of(original="a1", article="r1", source="reprint", **kw):
+    """The verdict of a republication of `original`."""
+    c = claim(article=article, source=source, **kw)
+    c.duplicate_of = original
+    return c
+
+
+def test_republication_is_recorded_as_provenance_not_as_a_source_and_does_not_alert():
+    first = apply_claim(None, claim(), NOW).state
+    out = apply_claim(first, copy_of(), "2026-01-02T00:00:00.000Z")
+    assert out.action == "republication" and out.alert is None
+    assert out.state.republications == [{"article_id": "r1", "source": "reprint", "url": None,
+                                          "published_at": "2022-09-10T18:00:00Z", "duplicate_of": "a1"}]
+    assert out.state.sources == ["wire"] and out.state.corroboration == 1
+    assert out.state.confidence == first.confidence and out.state.article_ids == ["a1"]
+    assert out.state.status == first.status and out.state.last_alert_id == first.last_alert_id
+    assert SettlementState.from_dict(out.state.to_dict()).to_dict() == out.state.to_dict()
+
+
+def test_republication_that_points_elsewhere_never_shifts():
+    first = apply_claim(None, claim(), NOW).state
+    out = apply_claim(first, copy_of(implies="russian_control", event="capture", actor="russia",
+                                     published="2022-09-12T00:00:00Z"), NOW)
+    assert out.alert is None and out.action == "republication"  # its original stands behind the status
+    assert out.state.status == "ukrainian_control"
+
+
+def test_redelivered_republication_changes_nothing():
+    first = apply_claim(None, claim(), NOW).state
+    second = apply_claim(first, copy_of(), NOW).state
+    again = apply_claim(second, copy_of(), NOW)
+    assert again.action == "redelivery" and again.state is None and again.alert is None
+
+
+def test_republication_of_an_article_behind_an_older_status_is_ignored():
+    state = apply_claim(None, claim(article="a1", published="2022-09-10T18:00:00Z"), NOW).state
+    state = apply_claim(state, claim(article="a2", implies="russian_control", event="capture",
+                                     published="2022-09-20T00:00:00Z"), NOW).state
+    out = apply_claim(state, copy_of(original="a1", published="2022-09-11T00:00:00Z"), NOW)
+    assert out.action == "ignored" and out.state is None and out.alert is None
+
+
+def test_republication_before_its_original_waits_and_is_listed_by_the_shift_it_caused():
+    early = apply_claim(None, copy_of(), NOW)
+    assert early.action == "pending_republication" and early.alert is None
+    assert early.state.status == "unknown" and early.state.since is None and not early.state.sources
+    assert [r["article_id"] for r in early.state.pending_republications] == ["r1"]
+    assert apply_claim(early.state, copy_of(), NOW).action == "redelivery"
+    out = apply_claim(early.state, claim(), NOW)
+    assert out.action == "shift"
+    assert [r["article_id"] for r in out.alert.republications] == ["r1"]
+    assert out.alert.to_dict()["republications"][0]["duplicate_of"] == "a1"
+    assert [r["article_id"] for r in out.state.republications] == ["r1"]
+    assert out.state.pending_republications == [] and out.state.sources == ["wire"]
+    # the same shift without a known copy has the same id and no republications field
+    plain = apply_claim(None, claim(), NOW).alert
+    assert plain.alert_id == out.alert.alert_id and "republications" not in plain.to_dict()
+
+
+def test_pending_republication_joins_when_its_original_corroborates():
+    state = apply_claim(None, claim(article="a0", source="first"), NOW).state
+    # a copy of a1 that (after light edits) points elsewhere: it waits for a1
+    state = apply_claim(state, copy_of(original="a1", implies="contested", event="entry", actor="ukraine",
+                                       published="2022-09-11T00:00:00Z"), NOW).state
+    assert [r["article_id"] for r in state.pending_republications] == ["r1"] and not state.republications
+    out = apply_claim(state, claim(article="a1", source="second"), NOW)
+    assert out.action == "corroboration"
+    assert [r["article_id"] for r in out.state.republications] == ["r1"] and out.state.pending_republications == []
+    assert out.state.sources == ["first", "second"]
+
+
+def test_a_shift_keeps_only_its_own_republications():
+    state = apply_claim(None, claim(), NOW).state
+    state = apply_claim(state, copy_of(), NOW).state
+    out = apply_claim(state, claim(article="a2", implies="russian_control", event="capture",
+                                   published="2022-09-20T00:00:00Z"), NOW)
+    assert out.action == "shift" and out.state.republications == [] and out.alert.republications == []
+
+
+def test_states_and_alerts_with_republications_match_their_schemas():
+    from workers.schemas import validate
+    from workers.settings import Settings
+
+    schemas = Settings.from_env({}).schemas_dir
+    early = apply_claim(None, copy_of(), NOW).state
+    out = apply_claim(early, claim(), NOW)
+    validate(schemas, "alert", out.alert.to_dict())
+    validate(schemas, "settlement_status", out.state.to_dict())
+    validate(schemas, "claim", copy_of().to_dict())
+    assert out.state.to_dict()["republications"][0]["duplicate_of"] == "a1"

@@ -16,7 +16,8 @@ def test_topics_file_declares_every_topic_the_stages_use():
     needed = {"raw", "extracted", "unique", "duplicates", "normalized", "claims", "status", "alerts", "deadletter"}
     assert needed <= set(topics)
     for stage in STAGES:
-        assert stage.reads in topics
+        assert stage.reads in topics and stage.inputs[0] == stage.reads
+        assert all(role in topics for role in stage.inputs)
         assert all(role in topics for role in stage.writes)
         if stage.table:
             # a faust table's changelog must have as many partitions as the topic it is keyed like
@@ -50,3 +51,50 @@ def test_validate_reports_where_a_message_is_wrong():
     validate(SETTINGS.schemas_dir, "raw_article",
              {"article_id": "a", "source": "s", "published_at": "2022-01-01T00:00:00Z", "content_type": "text/plain",
               "body": "x"})
+
+
+def test_every_output_is_read_by_a_later_stage_or_by_subscribers():
+    consumed = {role for stage in STAGES for role in stage.inputs}
+    produced = {role for stage in STAGES for role in stage.writes}
+    assert produced - consumed == {"alerts", "status"}
+    assert "duplicates" in next(s for s in STAGES if s.name == "normalize").inputs
+
+
+def test_duplicate_schema_inlines_the_extracted_article_schema():
+    def load(name):
+        return json.loads((SETTINGS.schemas_dir / f"{name}.schema.json").read_text())
+
+    extracted, article = load("extracted_article"), load("duplicate")["properties"]["article"]
+    assert article["properties"] == extracted["properties"] and article["required"] == extracted["required"]
+
+
+def test_republication_fields_round_trip_and_match_their_schemas():
+    from workers.records import Claim, DuplicateRecord, ExtractedArticle, NormalizedArticle
+
+    art = ExtractedArticle(article_id="r1", source="reprint", url=None, published_at="2022-09-10T18:00:00Z",
+                           title="t", text="Russian troops withdrew from Izium.", language="en",
+                           language_probability=1.0, content_type="text/plain")
+    dup = DuplicateRecord(article_id="r1", duplicate_of="a1", similarity=0.9, kind="near", source="reprint",
+                          url=None, published_at="2022-09-10T18:00:00Z", article=art)
+    validate(SETTINGS.schemas_dir, "duplicate", dup.to_dict())
+    assert DuplicateRecord.from_dict(dup.to_dict()) == dup
+    bare = DuplicateRecord(article_id="r1", duplicate_of="a1", similarity=0.9, kind="near", source="reprint",
+                           url=None, published_at="2022-09-10T18:00:00Z")
+    validate(SETTINGS.schemas_dir, "duplicate", bare.to_dict())
+    without = {k: v for k, v in bare.to_dict().items() if k != "article"}  # from an older producer
+    assert DuplicateRecord.from_dict(without).article is None
+    with pytest.raises(SchemaViolation):
+        validate(SETTINGS.schemas_dir, "duplicate", dict(bare.to_dict(), article={"article_id": "r1"}))
+    norm = NormalizedArticle(article=art, mentions=[], duplicate_of="a1")
+    validate(SETTINGS.schemas_dir, "normalized_article", norm.to_dict())
+    assert NormalizedArticle.from_dict(norm.to_dict()) == norm
+    assert NormalizedArticle.from_dict(NormalizedArticle(article=art, mentions=[]).to_dict()).duplicate_of is None
+    claim = Claim.from_dict({"claim_id": "c", "article_id": "r1", "source": "reprint", "url": None,
+                             "published_at": "2022-09-10T18:00:00Z",
+                             "settlement": {"id": 1, "name": "X", "oblast": None, "lat": 0.0, "lon": 0.0},
+                             "event": "withdrawal", "actor": "russia", "implies": "ukrainian_control",
+                             "quote": "q", "attribution": None, "counted": True, "reason": "r", "hedged": False})
+    assert claim.duplicate_of is None
+    claim.duplicate_of = "a1"
+    validate(SETTINGS.schemas_dir, "claim", claim.to_dict())
+    assert Claim.from_dict(claim.to_dict()).duplicate_of == "a1"

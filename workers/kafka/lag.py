@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from workers.kafka.connection import aiokafka_kwargs
+from workers.kafka.reading import stop_consumer, true_end_offsets
 from workers.settings import Settings
 from workers.topics import TopicSpec
 
@@ -35,18 +36,23 @@ class LagProbe:
         self._kwargs = aiokafka_kwargs(settings, bootstrap)
         self._reads = reads
         self._consumers: dict[str, AIOKafkaConsumer] = {}
+        self._ends: AIOKafkaConsumer | None = None
 
     async def start(self) -> "LagProbe":
         for group in {g for g, _ in self._reads}:
             consumer = AIOKafkaConsumer(**self._kwargs, group_id=group, enable_auto_commit=False)
             await consumer.start()
             self._consumers[group] = consumer
+        self._ends = AIOKafkaConsumer(**self._kwargs, enable_auto_commit=False, fetch_max_wait_ms=50)
+        await self._ends.start()
         return self
 
     async def stop(self) -> None:
         consumers, self._consumers = self._consumers, {}
+        if self._ends is not None:
+            consumers["(end offsets)"], self._ends = self._ends, None
         for consumer in consumers.values():
-            await consumer.stop()
+            await stop_consumer(consumer)
 
     async def __aenter__(self) -> "LagProbe":
         return await self.start()
@@ -56,11 +62,14 @@ class LagProbe:
 
     async def lags(self) -> list[PartitionLag]:
         """Lag of every declared (group, topic) pair on every partition."""
+        if self._ends is None:
+            raise RuntimeError("LagProbe.lags() before start()")
         out: list[PartitionLag] = []
+        all_partitions = sorted({TopicPartition(spec.name, p) for _, spec in self._reads for p in range(spec.partitions)})
+        ends = await true_end_offsets(self._ends, all_partitions)
         for group, spec in self._reads:
             consumer = self._consumers[group]
             partitions = [TopicPartition(spec.name, p) for p in range(spec.partitions)]
-            ends = await consumer.end_offsets(partitions)
             for tp in partitions:
                 committed = await consumer.committed(tp)
                 out.append(PartitionLag(group, tp.topic, tp.partition, int(ends.get(tp, 0)), int(committed or 0)))

@@ -5,6 +5,19 @@ Pure functions over `SettlementState`. A claim that implies the current status c
 and yields an `Alert`, unless it was published before the report that set the current status
 (out-of-order reports never overturn a newer one). Every id is derived from the input, so a
 redelivered or replayed claim changes nothing and a replayed shift has the same `alert_id`.
+
+Republications (claims with `duplicate_of`, from articles the dedup stage found to be copies) never
+shift the status, never add a source and never raise confidence; they are provenance:
+- if the original set or corroborated the current status (it is in `article_ids`), or the copy
+  implies the current status, the copy goes into `republications` (action "republication");
+- if the copy was published before the report that set the current status, its original cannot
+  set it either: it is ignored (action "ignored");
+- otherwise the original has not been applied yet (a stream may deliver the copy first): the copy
+  waits in `pending_republications`. When its original later corroborates the status, the copy moves
+  to `republications`; when the original shifts the status, the new state starts with it in
+  `republications` and the alert lists it in its optional `republications` field.
+A shift starts the new status with only its own article's republications (the others stand behind
+the old status). Both lists are bounded, and a copy already listed is a redelivery (no change).
 """
 
 from __future__ import annotations
@@ -18,6 +31,7 @@ from workers.timeutil import parse_time
 
 MAX_EVIDENCE = 5
 MAX_REMEMBERED_ARTICLES = 200
+MAX_PENDING_REPUBLICATIONS = 50
 
 _RUSSIAN_WORDS = ("russia", "russian", "kremlin", "moscow", "wagner", "prigozhin", "shoigu", "peskov",
                   "konashenkov", "separatist", "dpr", "lpr", "росси", "минобороны", "вагнер")
@@ -40,6 +54,8 @@ class SettlementState:
     report_confidence: float = 0.0  # the best single report's confidence behind the status
     last_alert_id: str | None = None
     updated_at: str | None = None
+    republications: list[dict[str, Any]] = field(default_factory=list)  # copies of articles behind the status
+    pending_republications: list[dict[str, Any]] = field(default_factory=list)  # copies awaiting their original
 
     @property
     def corroboration(self) -> int:
@@ -57,6 +73,8 @@ class SettlementState:
             "confidence": self.confidence,
             "report_confidence": self.report_confidence,
             "evidence": [e.to_dict() for e in self.evidence],
+            "republications": [dict(r) for r in self.republications],
+            "pending_republications": [dict(r) for r in self.pending_republications],
             "last_alert_id": self.last_alert_id,
             "updated_at": self.updated_at,
         }
@@ -75,6 +93,8 @@ class SettlementState:
             report_confidence=float(d.get("report_confidence", 0.0)),
             last_alert_id=d.get("last_alert_id"),
             updated_at=d.get("updated_at"),
+            republications=[dict(r) for r in d.get("republications") or []],
+            pending_republications=[dict(r) for r in d.get("pending_republications") or []],
         )
 
 
@@ -90,9 +110,10 @@ class Alert:
     confidence: float
     evidence: list[Evidence]
     emitted_at: str
+    republications: list[dict[str, Any]] = field(default_factory=list)  # known copies of the causing article
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "alert_id": self.alert_id,
             "settlement": self.settlement.to_dict(),
             "previous_status": self.previous_status,
@@ -102,6 +123,9 @@ class Alert:
             "evidence": [e.to_dict() for e in self.evidence],
             "emitted_at": self.emitted_at,
         }
+        if self.republications:
+            d["republications"] = [dict(r) for r in self.republications]
+        return d
 
 
 @dataclass
@@ -110,7 +134,8 @@ class Outcome:
 
     state: SettlementState | None
     alert: Alert | None
-    action: str  # "shift", "corroboration", "redelivery", "out_of_order", "ignored"
+    action: str  # "shift", "corroboration", "republication", "pending_republication", "redelivery",
+    #              "out_of_order", "ignored"
 
 
 def alert_id_for(settlement_id: int, previous: str, new: str, article_id: str) -> str:
@@ -167,13 +192,18 @@ def apply_claim(state: SettlementState | None, claim: Claim, now: str) -> Outcom
     if not claim.counted or claim.implies is None:
         return Outcome(None, None, "ignored")
     current = state or SettlementState(settlement=claim.settlement)
+    if claim.duplicate_of is not None:
+        return _apply_republication(current, claim, now)
     evidence = Evidence.from_claim(claim)
+    own, others = _split_pending(current.pending_republications, claim.article_id)
 
     if claim.implies == current.status:
         if claim.article_id in current.article_ids:
             return Outcome(None, None, "redelivery")
         new = _copy(current)
         new.article_ids = _bounded(new.article_ids + [claim.article_id], MAX_REMEMBERED_ARTICLES)
+        new.republications = _bounded(new.republications + own, MAX_REMEMBERED_ARTICLES)
+        new.pending_republications = others
         if claim.source not in new.sources:
             new.sources.append(claim.source)
         if len(new.evidence) < MAX_EVIDENCE:
@@ -200,6 +230,8 @@ def apply_claim(state: SettlementState | None, claim: Claim, now: str) -> Outcom
         report_confidence=confidence,
         last_alert_id=alert_id,
         updated_at=now,
+        republications=own,
+        pending_republications=others,
     )
     alert = Alert(
         alert_id=alert_id,
@@ -210,11 +242,44 @@ def apply_claim(state: SettlementState | None, claim: Claim, now: str) -> Outcom
         confidence=confidence,
         evidence=[evidence],
         emitted_at=now,
+        republications=[dict(r) for r in own],
     )
     return Outcome(new, alert, "shift")
 
 
-def _bounded(items: list[str], limit: int) -> list[str]:
+def republication_of(claim: Claim) -> dict[str, Any]:
+    """The provenance entry of a republication's claim (status topic `republications` item)."""
+    return {"article_id": claim.article_id, "source": claim.source, "url": claim.url,
+            "published_at": claim.published_at, "duplicate_of": claim.duplicate_of}
+
+
+def _apply_republication(current: SettlementState, claim: Claim, now: str) -> Outcome:
+    """Record a republication as provenance (or keep it until its original arrives); never shift."""
+    known = {r["article_id"] for r in current.republications + current.pending_republications}
+    if claim.article_id in known:
+        return Outcome(None, None, "redelivery")
+    entry = republication_of(claim)
+    if claim.duplicate_of in current.article_ids or claim.implies == current.status:
+        new = _copy(current)
+        new.republications = _bounded(new.republications + [entry], MAX_REMEMBERED_ARTICLES)
+        new.updated_at = now
+        return Outcome(new, None, "republication")
+    if current.since is not None and parse_time(claim.published_at) < parse_time(current.since):
+        return Outcome(None, None, "ignored")  # its original is older than the status too: it cannot set it
+    new = _copy(current)
+    new.pending_republications = _bounded(new.pending_republications + [entry], MAX_PENDING_REPUBLICATIONS)
+    new.updated_at = now
+    return Outcome(new, None, "pending_republication")
+
+
+def _split_pending(pending: list[dict[str, Any]], article_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The pending republications of `article_id`, and the others."""
+    own = [dict(r) for r in pending if r.get("duplicate_of") == article_id]
+    others = [dict(r) for r in pending if r.get("duplicate_of") != article_id]
+    return own, others
+
+
+def _bounded(items: list[Any], limit: int) -> list[Any]:
     return items[-limit:]
 
 
