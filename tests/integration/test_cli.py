@@ -85,3 +85,31 @@ def test_topics_apply_is_idempotent(tmp_path):
     finally:
         broker.terminate()
         broker.wait(10)
+        broker.stdout.close()
+
+
+def test_alerts_tail_prints_the_topic_messages(data_dir):
+    """A subscriber following the alerts topic of a running cluster sees each alert, as JSON lines."""
+    broker = subprocess.Popen([sys.executable, "-m", "workers", "broker", "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    tail = None
+    try:
+        line = broker.stdout.readline().strip()
+        env = {"KAFKA_BOOTSTRAP_SERVERS": line.split("=", 1)[1], "FRONTWIRE_DATA_DIR": str(data_dir)}
+        proc = subprocess.run([sys.executable, "-m", "workers", "run", "--json"], env={**os.environ, **env},
+                              capture_output=True, text=True, timeout=240)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        produced = [json.loads(x) for x in proc.stdout.splitlines()]
+        tail = subprocess.Popen([sys.executable, "-m", "workers", "alerts", "tail", "--json", "--from-beginning"],
+                                env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                text=True)
+        seen = [json.loads(tail.stdout.readline()) for _ in produced]
+        assert sorted(a["alert_id"] for a in seen) == sorted(a["alert_id"] for a in produced)
+    finally:
+        if tail is not None:
+            tail.terminate()
+            tail.wait(10)
+            tail.stdout.close()
+        broker.terminate()
+        broker.wait(10)
+        broker.stdout.close()
