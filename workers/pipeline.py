@@ -91,9 +91,9 @@ async def run_pipeline(settings: Settings, bootstrap: str, directory: Path, *, o
         async with LagProbe(settings, bootstrap, stage_reads(settings, topics, {s: group for s in stage_names})) as probe:
 
             async def drained() -> None:
-                if worker.poll() is not None:
-                    raise PipelineError(f"the worker exited with code {worker.returncode}")
-                if not await probe.wait_drained(settings.drain_timeout_s):
+                if not await probe.wait_drained(settings.drain_timeout_s, alive=lambda: worker.poll() is None):
+                    if worker.poll() is not None:
+                        raise PipelineError(f"the worker exited with code {worker.returncode} (its log is above)")
                     raise PipelineError(f"the pipeline did not drain within {settings.drain_timeout_s:.0f}s "
                                         "(FRONTWIRE_DRAIN_TIMEOUT_S)")
 

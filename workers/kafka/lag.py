@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -78,11 +79,17 @@ class LagProbe:
     async def total(self) -> int:
         return sum(p.lag for p in await self.lags())
 
-    async def wait_drained(self, timeout_s: float, poll_s: float = 0.05, settle_polls: int = 2) -> bool:
-        """Wait until total lag is zero on `settle_polls` consecutive polls; False on timeout."""
+    async def wait_drained(self, timeout_s: float, poll_s: float = 0.05, settle_polls: int = 2,
+                           alive: Callable[[], bool] | None = None) -> bool:
+        """Wait until total lag is zero on `settle_polls` consecutive polls.
+
+        False on timeout, or as soon as `alive()` says the consumers being waited for are gone.
+        """
         deadline = time.monotonic() + timeout_s
         zero_in_a_row = 0
         while time.monotonic() < deadline:
+            if alive is not None and not alive():
+                return False
             if await self.total() == 0:
                 zero_in_a_row += 1
                 if zero_in_a_row >= settle_polls:
