@@ -104,20 +104,24 @@ def build_app(settings: Settings, bootstrap: str, stages: list[str], *, web_port
         agent_fn = _make_agent(app, spec, io, settings, topics)
         app.agent(source, name=f"frontwire.{spec.name}")(agent_fn)
     if web_port is not None:
-        _add_pages(app, [s.name for s in specs])
+        _add_pages(app, [s.name for s in specs], settings)
     return app
 
 
-def _add_pages(app: Any, stages: list[str]) -> None:
-    """`GET /healthz` (200 while the worker runs) and `GET /metrics` (Prometheus text format)."""
+def _add_pages(app: Any, stages: list[str], settings: Settings) -> None:
+    """`GET /healthz` (200 while the worker runs) and `GET /metrics` (Prometheus text format, lag included)."""
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     from workers.metrics import stage_metrics
+    from workers.operations.lag_metrics import lag_metrics_for
+
+    lag = lag_metrics_for(app, settings, stages)
 
     async def healthz(web: Any, request: Any) -> Any:
         return web.json({"status": "ok", "group": app.conf.id, "stages": stages})
 
     async def metrics(web: Any, request: Any) -> Any:
+        await lag.refresh()
         body = generate_latest(stage_metrics().registry).decode()
         return web.text(body, content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
@@ -144,7 +148,7 @@ def _make_agent(app: Any, spec: StageSpec, io: StageIO, settings: Settings, topi
         return claims_agent(io, settings)
     from workers.stage5_alerts.agent import make_agent as alerts_agent
 
-    return alerts_agent(io, settings, _table(app, "settlement-status", topics[spec.table or ""]))
+    return alerts_agent(io, settings, _table(app, "settlement-status", topics[spec.table or ""]), app)
 
 
 def _table(app: Any, name: str, changelog: TopicSpec) -> Any:

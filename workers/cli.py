@@ -282,6 +282,15 @@ def eval_cmd(
         typer.echo(format_table([evaluate_on_broker(s, settings) for s in scenarios], verbose))
 
 
+def _register_operations() -> None:
+    from workers.cli_operations import register
+
+    register(cli)
+
+
+_register_operations()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

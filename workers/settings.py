@@ -66,6 +66,7 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("FRONTWIRE_WEB_PORT", "0", "HTTP port of a worker for GET /healthz and GET /metrics (Prometheus); 0 disables it"),
     Setting("FRONTWIRE_WEB_HOST", "127.0.0.1", "address the /healthz and /metrics endpoint binds; 0.0.0.0 in containers"),
     Setting("FRONTWIRE_FETCH_MAX_WAIT_MS", "100", "longest a worker's fetch waits for new data, ms (the latency of an idle hop)"),
+    Setting("FRONTWIRE_BROKER_WAIT_S", "300", "how long a worker waits for the broker at start, seconds"),
     Setting("FRONTWIRE_COMMIT_INTERVAL_S", "0.5", "how often workers commit consumed offsets, seconds"),
     Setting("FRONTWIRE_SESSION_TIMEOUT_S", "10", "consumer-group session timeout, seconds"),
     Setting("FRONTWIRE_MAX_MESSAGE_BYTES", "8000000", "largest message producers send; replay skips larger files"),
@@ -101,6 +102,7 @@ class Settings:
     web_port: int = 0
     web_host: str = "127.0.0.1"
     fetch_max_wait_ms: int = 100
+    broker_wait_s: float = 300.0
     commit_interval_s: float = 0.5
     session_timeout_s: float = 10.0
     max_message_bytes: int = 8_000_000
@@ -136,6 +138,7 @@ class Settings:
             web_port=_env_int(env, "FRONTWIRE_WEB_PORT", d.web_port),
             web_host=_env_str(env, "FRONTWIRE_WEB_HOST", d.web_host),
             fetch_max_wait_ms=_env_int(env, "FRONTWIRE_FETCH_MAX_WAIT_MS", d.fetch_max_wait_ms),
+            broker_wait_s=_env_float(env, "FRONTWIRE_BROKER_WAIT_S", d.broker_wait_s),
             commit_interval_s=_env_float(env, "FRONTWIRE_COMMIT_INTERVAL_S", d.commit_interval_s),
             session_timeout_s=_env_float(env, "FRONTWIRE_SESSION_TIMEOUT_S", d.session_timeout_s),
             max_message_bytes=_env_int(env, "FRONTWIRE_MAX_MESSAGE_BYTES", d.max_message_bytes),

@@ -26,7 +26,7 @@ def frontwire(*args: str, cwd=None, env=None, timeout=240) -> subprocess.Complet
 
 def test_help_lists_every_command():
     out = frontwire("--help").stdout
-    for command in ("run", "replay", "worker", "broker", "topics", "explain", "alerts", "eval"):
+    for command in ("run", "replay", "worker", "broker", "topics", "explain", "alerts", "eval", "status", "dlq"):
         assert command in out
 
 

@@ -1,0 +1,142 @@
+"""Run a faust worker for some stages until SIGTERM/SIGINT (or until told to stop).
+
+A worker may start before its broker (containers, systemd, a cluster being restarted): it waits
+for the broker with exponential backoff, logging one line per attempt, then creates any missing
+topic (faust is configured not to declare topics) and only then starts consuming.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import ssl
+import sys
+import time
+from contextlib import contextmanager
+from typing import Any, Awaitable, Callable, Iterator
+
+from workers.app import build_app
+from workers.kafka.admin import ApplyReport, apply_topics
+from workers.logs import logging_config
+from workers.settings import Settings
+from workers.topics import load_topics
+
+log = logging.getLogger(__name__)
+
+FIRST_DELAY_S = 0.5
+MAX_DELAY_S = 5.0
+ATTEMPT_TIMEOUT_S = 20.0
+
+
+class BrokerUnavailable(RuntimeError):
+    """The broker did not answer within the wait budget, or refused us for good (auth, TLS)."""
+
+
+def _fatal(exc: BaseException) -> bool:
+    """Errors that waiting will not fix: authentication, authorization, configuration, certificates."""
+    from aiokafka.errors import (AuthenticationFailedError, AuthenticationMethodNotSupported,
+                                 KafkaConfigurationError)
+
+    if isinstance(exc, (AuthenticationFailedError, AuthenticationMethodNotSupported, KafkaConfigurationError,
+                        ssl.SSLCertVerificationError, FileNotFoundError)):
+        return True
+    return type(exc).__name__.endswith("AuthorizationFailedError")
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)[:200]
+    name = type(exc).__name__
+    return text if text.startswith(name) else f"{name}: {text}" if text else name
+
+
+@contextmanager
+def _quiet_client_logs() -> Iterator[None]:
+    """aiokafka logs every refused connection at ERROR; while waiting, our one line per attempt says it."""
+    client_log = logging.getLogger("aiokafka")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        client_log.setLevel(level)
+
+
+def backoff_delays(first_s: float = FIRST_DELAY_S, cap_s: float = MAX_DELAY_S) -> Iterator[float]:
+    """0.5, 1, 2, 4, 5, 5, … seconds: doubling from `first_s`, capped at `cap_s`."""
+    delay = first_s
+    while True:
+        yield min(delay, cap_s)
+        delay = min(delay * 2.0, cap_s)
+
+
+def wait_for_broker(settings: Settings, bootstrap: str, *, timeout_s: float | None = None,
+                    attempt: Callable[[], Awaitable[ApplyReport]] | None = None,
+                    sleep: Callable[[float], None] = time.sleep) -> ApplyReport:
+    """Retry until the broker answers and every declared topic exists; raise BrokerUnavailable on timeout."""
+    budget = settings.broker_wait_s if timeout_s is None else timeout_s
+    specs = list(load_topics(settings.topics_file, settings.topic_prefix).values())
+
+    async def apply_once() -> ApplyReport:
+        return await asyncio.wait_for(apply_topics(settings, bootstrap, specs), ATTEMPT_TIMEOUT_S)
+
+    run_attempt = attempt or apply_once
+    deadline = time.monotonic() + budget
+    delays = backoff_delays()
+    number = 0
+    while True:
+        number += 1
+        try:
+            with _quiet_client_logs():
+                report = asyncio.run(run_attempt())
+        except Exception as exc:  # noqa: BLE001 - anything the broker or network throws at start-up
+            reason = _describe(exc)
+            if _fatal(exc):
+                log.error("the broker refused the connection; not retrying",
+                          extra={"bootstrap": bootstrap, "attempt": number, "error": reason})
+                raise BrokerUnavailable(f"the broker at {bootstrap} refused the connection: {reason}") from exc
+            left = deadline - time.monotonic()
+            if left <= 0:
+                log.error("the broker did not answer in time",
+                          extra={"bootstrap": bootstrap, "attempts": number, "waited_s": round(budget, 1),
+                                 "error": reason})
+                raise BrokerUnavailable(f"no broker answered at {bootstrap} within {budget:.0f}s "
+                                        f"({number} attempts; last error {reason}); "
+                                        "FRONTWIRE_BROKER_WAIT_S sets the wait") from exc
+            delay = min(next(delays), left)
+            log.warning(f"waiting for the broker at {bootstrap} (attempt {number}, retry in {delay:.1f}s)",
+                        extra={"bootstrap": bootstrap, "attempt": number, "retry_in_s": round(delay, 2),
+                               "error": reason})
+            sleep(delay)
+            continue
+        if number > 1:
+            log.warning(f"the broker at {bootstrap} answered (attempt {number})",
+                        extra={"bootstrap": bootstrap, "attempt": number})
+        for line in report.drift:
+            log.warning("topic drift", extra={"drift": line})
+        if report.created:
+            log.info("created topics", extra={"topics": report.created})
+        return report
+
+
+def run_worker(settings: Settings, bootstrap: str, stages: list[str]) -> None:
+    """Wait for the broker, create missing topics, then run `stages` until a signal stops the worker."""
+    from faust.worker import Worker
+
+    try:
+        wait_for_broker(settings, bootstrap)
+    except BrokerUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from exc
+    web_port = settings.web_port or None
+    app = build_app(settings, bootstrap, stages, web_port=web_port)
+    worker: Any = Worker(app, loglevel=settings.log_level, quiet=True,
+                         logging_config=logging_config(settings.log_level), redirect_stdouts=False)
+    worker.spinner = None
+    log.info("worker starting", extra={"stages": stages, "bootstrap": bootstrap, "group": app.conf.id})
+    try:
+        worker.execute_from_commandline()
+    except SystemExit:
+        pass
+    finally:
+        shutil.rmtree(str(app.conf.datadir), ignore_errors=True)
