@@ -7,6 +7,12 @@ updated, so a crash never loses one: the claim is redelivered and shifts again w
 send an `alert_id` that is already there, so subscribers see each shift once even after a crash
 between the alert and the table write (the table and status topic are still updated).
 
+The read-back is needed once per partition assignment, not once per alert: only alerts sent by an
+earlier owner of the partitions can be unknown to this worker (claims and alerts are both keyed by
+settlement id, so while this worker holds the partitions it is their only writer, and it records
+every alert it sends). A catch-up costs at least one idle fetch (100 ms or more), so doing it per
+alert was most of the alerts stage's latency (measured with bench/pipeline.py).
+
 Claims of republications (`duplicate_of` set) never alert: they update the table and the status
 record's `republications` (see `workers.stage5_alerts.core`). A republication that arrives before
 any status exists for its settlement is kept in the table only, until a status is published.
@@ -17,7 +23,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from workers.operations.ledger import ledger_for
+from workers.operations.ledger import PublishedLedger, ledger_for
 from workers.records import Claim, Rejection
 from workers.settings import Settings
 from workers.stage5_alerts.core import SettlementState, apply_claim
@@ -28,12 +34,55 @@ from workers.topics import load_topics
 log = logging.getLogger(__name__)
 
 
-def make_agent(io: StageIO, settings: Settings, table: Any) -> Any:
+class AssignmentLedger:
+    """A `PublishedLedger` read back once per partition assignment, then kept by this worker's own sends."""
+
+    def __init__(self, ledger: PublishedLedger) -> None:
+        self.ledger = ledger
+        self.caught_up = False  # since the last (re)assignment
+        self.assignments = 0
+
+    def reassigned(self) -> None:
+        """Partitions changed hands: the next check reads the topic back again."""
+        self.caught_up = False
+        self.assignments += 1
+
+    async def published(self, alert_id: str) -> bool:
+        """True if the alert is already on the topic; reads it back only on the first check after an assignment."""
+        if self.caught_up:
+            # the ledger's id set, without a read-back (PublishedLedger has no public membership test yet)
+            return alert_id in self.ledger._ids  # noqa: SLF001
+        assignment = self.assignments
+        found = await self.ledger.published(alert_id)
+        self.caught_up = assignment == self.assignments  # a rebalance during the read-back: read again next time
+        return found
+
+    def add(self, alert_id: str) -> None:
+        self.ledger.add(alert_id)
+
+    async def close(self) -> None:
+        await self.ledger.close()
+
+
+def make_agent(io: StageIO, settings: Settings, table: Any, app: Any = None) -> Any:
     """The agent function bound to the claims topic by `workers.app`; `table` holds the statuses."""
+    holder: dict[str, AssignmentLedger | None] = {"ledger": None}
+
+    if app is not None:
+        @app.on_partitions_revoked.connect
+        async def _revoked(*_: Any, **__: Any) -> None:
+            if holder["ledger"] is not None:
+                holder["ledger"].reassigned()
+
+        @app.on_partitions_assigned.connect
+        async def _assigned(*_: Any, **__: Any) -> None:
+            if holder["ledger"] is not None:
+                holder["ledger"].reassigned()
 
     async def alerts(stream: Any) -> None:
         partitions = load_topics(settings.topics_file, settings.topic_prefix)["alerts"].partitions
-        ledger = ledger_for(io.outputs["alerts"], settings, partitions)
+        ledger = AssignmentLedger(ledger_for(io.outputs["alerts"], settings, partitions))
+        holder["ledger"] = ledger
         try:
             async for event in stream.events():
                 incoming = Incoming.from_event(event)

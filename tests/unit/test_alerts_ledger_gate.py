@@ -1,0 +1,67 @@
+"""The alerts agent reads the alerts topic back once per partition assignment, not once per alert."""
+
+from __future__ import annotations
+
+import asyncio
+
+from workers.stage5_alerts.agent import AssignmentLedger
+
+
+class FakeLedger:
+    """A PublishedLedger stand-in: `on_topic` is what a read-back would find; counts the read-backs."""
+
+    def __init__(self, on_topic: set[str]) -> None:
+        self.on_topic = on_topic
+        self._ids: set[str] = set()
+        self.read_backs = 0
+
+    async def published(self, message_id: str) -> bool:
+        if message_id in self._ids:
+            return True
+        self.read_backs += 1
+        self._ids |= self.on_topic
+        return message_id in self._ids
+
+    def add(self, message_id: str) -> None:
+        self._ids.add(message_id)
+
+    async def close(self) -> None:
+        pass
+
+
+def test_one_read_back_per_assignment_and_earlier_alerts_are_still_found() -> None:
+    async def run() -> None:
+        fake = FakeLedger({"a1", "a2"})  # sent by an earlier owner before it crashed
+        gate = AssignmentLedger(fake)  # type: ignore[arg-type]
+        assert await gate.published("a1") is True
+        assert await gate.published("a2") is True  # known from the first read-back
+        assert await gate.published("b1") is False
+        gate.add("b1")
+        assert await gate.published("b1") is True
+        assert await gate.published("b2") is False
+        assert fake.read_backs == 1
+        fake.on_topic.add("c1")  # another owner sent it while the partitions were elsewhere
+        gate.reassigned()
+        assert await gate.published("c1") is True
+        assert fake.read_backs == 2
+
+    asyncio.run(run())
+
+
+def test_a_rebalance_during_the_read_back_means_another_read_back() -> None:
+    async def run() -> None:
+        fake = FakeLedger(set())
+        gate = AssignmentLedger(fake)  # type: ignore[arg-type]
+        original = fake.published
+
+        async def slow(message_id: str) -> bool:
+            gate.reassigned()  # partitions move while the topic is being read
+            return await original(message_id)
+
+        fake.published = slow  # type: ignore[method-assign]
+        assert await gate.published("x") is False
+        fake.published = original  # type: ignore[method-assign]
+        assert await gate.published("y") is False
+        assert fake.read_backs == 2
+
+    asyncio.run(run())
