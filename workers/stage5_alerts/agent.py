@@ -50,8 +50,7 @@ class AssignmentLedger:
     async def published(self, alert_id: str) -> bool:
         """True if the alert is already on the topic; reads it back only on the first check after an assignment."""
         if self.caught_up:
-            # the ledger's id set, without a read-back (PublishedLedger has no public membership test yet)
-            return alert_id in self.ledger._ids  # noqa: SLF001
+            return self.ledger.known(alert_id)
         assignment = self.assignments
         found = await self.ledger.published(alert_id)
         self.caught_up = assignment == self.assignments  # a rebalance during the read-back: read again next time
