@@ -22,6 +22,9 @@ class FakeLedger:
         self._ids |= self.on_topic
         return message_id in self._ids
 
+    def known(self, message_id: str) -> bool:
+        return message_id in self._ids
+
     def add(self, message_id: str) -> None:
         self._ids.add(message_id)
 
