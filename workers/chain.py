@@ -58,36 +58,11 @@ class Chain:
 
     def analyse(self, raw: RawArticle, origin: str) -> ArticleTrace:
         """Extraction, mentions and claims of one article (no dedup, no state)."""
-        trace = ArticleTrace(origin=origin, raw=raw)
-        extracted = extract_article(raw, self.limits)
-        if isinstance(extracted, Rejection):
-            trace.rejection = extracted
-            return trace
-        trace.extracted = extracted
-        trace.mentions = find_mentions(extracted.text, self.gazetteer, language=extracted.language)
-        trace.claims = extract_claims(NormalizedArticle(article=extracted, mentions=trace.mentions))
-        trace.verdicts = article_verdicts(trace.claims)
-        return trace
+        return self._trace(raw, origin, remember=False)
 
     def process(self, raw: RawArticle, origin: str) -> ArticleTrace:
         """The whole chain for one article: extract, dedup, normalize, claims, status and alerts."""
-        trace = ArticleTrace(origin=origin, raw=raw)
-        extracted = extract_article(raw, self.limits)
-        if isinstance(extracted, Rejection):
-            trace.rejection = extracted
-            return trace
-        trace.extracted = extracted
-        decision = self.dedup.check(extracted)
-        self.dedup.remember(extracted, decision)
-        self.dedup.expire(min(self.dedup.watermark or 0.0, time.time()))
-        trace.mentions = find_mentions(extracted.text, self.gazetteer, language=extracted.language)
-        if decision.is_duplicate and decision.duplicate is not None:
-            # as in the pipeline: a duplicate's claims carry duplicate_of and only add provenance
-            trace.duplicate_of = decision.duplicate.duplicate_of
-            trace.similarity = decision.duplicate.similarity
-        normalized = NormalizedArticle(article=extracted, mentions=trace.mentions, duplicate_of=trace.duplicate_of)
-        trace.claims = extract_claims(normalized)
-        trace.verdicts = article_verdicts(trace.claims)
+        trace = self._trace(raw, origin, remember=True)
         for verdict in trace.verdicts:
             verdict.duplicate_of = trace.duplicate_of
             outcome = apply_claim(self.states.get(verdict.settlement.id), verdict, utc_now_iso())
@@ -95,6 +70,28 @@ class Chain:
                 self.states[verdict.settlement.id] = outcome.state
             if outcome.alert is not None:
                 trace.alerts.append(outcome.alert)
+        return trace
+
+    def _trace(self, raw: RawArticle, origin: str, *, remember: bool) -> ArticleTrace:
+        """Extract, (if `remember`) dedup against earlier articles, find mentions and claims."""
+        trace = ArticleTrace(origin=origin, raw=raw)
+        extracted = extract_article(raw, self.limits)
+        if isinstance(extracted, Rejection):
+            trace.rejection = extracted
+            return trace
+        trace.extracted = extracted
+        if remember:
+            decision = self.dedup.check(extracted)
+            self.dedup.remember(extracted, decision)
+            self.dedup.expire(min(self.dedup.watermark or 0.0, time.time()))
+            if decision.is_duplicate and decision.duplicate is not None:
+                # as in the pipeline: a duplicate's claims carry duplicate_of and only add provenance
+                trace.duplicate_of = decision.duplicate.duplicate_of
+                trace.similarity = decision.duplicate.similarity
+        trace.mentions = find_mentions(extracted.text, self.gazetteer, language=extracted.language)
+        normalized = NormalizedArticle(article=extracted, mentions=trace.mentions, duplicate_of=trace.duplicate_of)
+        trace.claims = extract_claims(normalized)
+        trace.verdicts = article_verdicts(trace.claims)
         return trace
 
 
