@@ -13,17 +13,7 @@ from workers.settings import SETTINGS_DOC
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _deploy_validate() -> Any:
-    name = "frontwire_deploy_validate"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "deploy" / "validate.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-dv = _deploy_validate()
+from tests.unit.deploy_support import dv  # noqa: E402
 
 
 def readme() -> str:
