@@ -14,7 +14,7 @@ import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar, Union
 
 import orjson
 
@@ -26,6 +26,10 @@ from workers.timeutil import utc_now_iso
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# how a stage decodes its input: (schema name, record builder), or a choice of them per message
+Decoder = Union[tuple[str, Callable[[dict[str, Any]], Any]],
+                Callable[["Incoming"], tuple[str, Callable[[dict[str, Any]], Any]]]]
 
 MAX_DEAD_LETTER_PAYLOAD = 1_000_000  # bytes of the original payload kept in a dead letter
 
@@ -136,6 +140,23 @@ class StageIO:
         self.metrics.dead_lettered.labels(self.stage, rejection.reason).inc()
         log.warning("dead-lettered", extra={"stage": self.stage, "reason": rejection.reason,
                                              "detail": rejection.detail[:200], **incoming.log_fields()})
+
+    async def consume(self, stream: Any, decoder: Decoder,
+                      process: Callable[[Incoming, Any], Awaitable[None]]) -> None:
+        """The loop every agent runs: decode each input, dead-letter it or hand the record to `process`.
+
+        `decoder` is (schema, build), or a function choosing them from the message (for a stage that
+        reads several topics). Anything `process` raises dead-letters that input and the loop goes on.
+        """
+        async for event in stream.events():
+            incoming = Incoming.from_event(event)
+            async with self.guard(incoming):
+                schema, build = decoder(incoming) if callable(decoder) else decoder
+                record = self.parse(incoming, schema, build)
+                if isinstance(record, Rejection):
+                    await self.dead_letter(incoming, record)
+                    continue
+                await process(incoming, record)
 
     @asynccontextmanager
     async def guard(self, incoming: Incoming) -> AsyncIterator[None]:

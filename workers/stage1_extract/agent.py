@@ -28,20 +28,15 @@ def make_agent(io: StageIO, settings: Settings) -> Any:
     limits = limits_from(settings)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
 
+    async def process(incoming: Incoming, raw: RawArticle) -> None:
+        result = await asyncio.get_running_loop().run_in_executor(pool, extract_article, raw, limits)
+        if isinstance(result, Rejection):
+            await io.dead_letter(incoming, result)
+            return
+        result.extracted_at = utc_now_iso()
+        await io.emit("extracted", result.article_id, result.to_dict())
+
     async def extract(stream: Any) -> None:
-        loop = asyncio.get_running_loop()
-        async for event in stream.events():
-            incoming = Incoming.from_event(event)
-            async with io.guard(incoming):
-                raw = io.parse(incoming, "raw_article", RawArticle.from_dict)
-                if isinstance(raw, Rejection):
-                    await io.dead_letter(incoming, raw)
-                    continue
-                result = await loop.run_in_executor(pool, extract_article, raw, limits)
-                if isinstance(result, Rejection):
-                    await io.dead_letter(incoming, result)
-                    continue
-                result.extracted_at = utc_now_iso()
-                await io.emit("extracted", result.article_id, result.to_dict())
+        await io.consume(stream, ("raw_article", RawArticle.from_dict), process)
 
     return extract

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from workers.records import ExtractedArticle, Rejection
+from workers.records import ExtractedArticle
 from workers.settings import Settings
 from workers.stage2_dedup.core import DedupConfig, DedupIndex
 from workers.streaming import Incoming, StageIO
@@ -50,24 +50,20 @@ def make_agent(io: StageIO, settings: Settings, table: Any, app: Any) -> Any:
             else:
                 table[key] = value
 
+    async def process(incoming: Incoming, article: ExtractedArticle) -> None:
+        index = current_index()
+        decision = index.check(article)
+        persist(index.remember(article, decision))
+        # event time, never ahead of the wall clock: a future-dated article cannot wipe the index
+        persist(index.expire(min(index.watermark or 0.0, time.time())))
+        if decision.is_duplicate and decision.duplicate is not None:
+            decision.duplicate.detected_at = utc_now_iso()
+            decision.duplicate.article = article  # normalize turns it into provenance for the alerts
+            await io.emit("duplicates", article.article_id, decision.duplicate.to_dict())
+        else:
+            await io.emit("unique", article.article_id, article.to_dict())
+
     async def dedup(stream: Any) -> None:
-        async for event in stream.events():
-            incoming = Incoming.from_event(event)
-            async with io.guard(incoming):
-                article = io.parse(incoming, "extracted_article", ExtractedArticle.from_dict)
-                if isinstance(article, Rejection):
-                    await io.dead_letter(incoming, article)
-                    continue
-                index = current_index()
-                decision = index.check(article)
-                persist(index.remember(article, decision))
-                # event time, never ahead of the wall clock: a future-dated article cannot wipe the index
-                persist(index.expire(min(index.watermark or 0.0, time.time())))
-                if decision.is_duplicate and decision.duplicate is not None:
-                    decision.duplicate.detected_at = utc_now_iso()
-                    decision.duplicate.article = article  # normalize turns it into provenance for the alerts
-                    await io.emit("duplicates", article.article_id, decision.duplicate.to_dict())
-                else:
-                    await io.emit("unique", article.article_id, article.to_dict())
+        await io.consume(stream, ("extracted_article", ExtractedArticle.from_dict), process)
 
     return dedup

@@ -13,7 +13,7 @@ import asyncio
 import logging
 from typing import Any
 
-from workers.records import DuplicateRecord, ExtractedArticle, NormalizedArticle, Rejection
+from workers.records import DuplicateRecord, ExtractedArticle, NormalizedArticle
 from workers.settings import Settings
 from workers.stage3_normalize.core import find_mentions
 from workers.stage3_normalize.gazetteer import load_gazetteer
@@ -27,32 +27,28 @@ def make_agent(io: StageIO, settings: Settings, roles: dict[str, str] | None = N
     cache_dir = settings.data_dir / "gazetteer"
     roles = dict(roles or {})
 
+    def decoder(incoming: Incoming) -> tuple[str, Any]:
+        if roles.get(incoming.topic or "") == "duplicates":
+            return "duplicate", DuplicateRecord.from_dict
+        return "extracted_article", ExtractedArticle.from_dict
+
     async def normalize(stream: Any) -> None:
         loop = asyncio.get_running_loop()
         gazetteer = await loop.run_in_executor(None, load_gazetteer, cache_dir)
-        async for event in stream.events():
-            incoming = Incoming.from_event(event)
-            async with io.guard(incoming):
-                duplicate_of: str | None = None
-                article: ExtractedArticle | Rejection
-                if roles.get(incoming.topic or "") == "duplicates":
-                    record = io.parse(incoming, "duplicate", DuplicateRecord.from_dict)
-                    if isinstance(record, Rejection):
-                        await io.dead_letter(incoming, record)
-                        continue
-                    if record.article is None:
-                        log.info("duplicate without its article; nothing to normalize",
-                                 extra={"article_id": record.article_id, **incoming.log_fields()})
-                        continue
-                    article = record.article
-                    duplicate_of = record.duplicate_of
-                else:
-                    article = io.parse(incoming, "extracted_article", ExtractedArticle.from_dict)
-                if isinstance(article, Rejection):
-                    await io.dead_letter(incoming, article)
-                    continue
-                mentions = find_mentions(article.text, gazetteer, language=article.language)
-                normalized = NormalizedArticle(article=article, mentions=mentions, duplicate_of=duplicate_of)
-                await io.emit("normalized", article.article_id, normalized.to_dict())
+
+        async def process(incoming: Incoming, record: ExtractedArticle | DuplicateRecord) -> None:
+            duplicate_of: str | None = None
+            article = record
+            if isinstance(record, DuplicateRecord):
+                if record.article is None:
+                    log.info("duplicate without its article; nothing to normalize",
+                             extra={"article_id": record.article_id, **incoming.log_fields()})
+                    return
+                article, duplicate_of = record.article, record.duplicate_of
+            mentions = find_mentions(article.text, gazetteer, language=article.language)
+            normalized = NormalizedArticle(article=article, mentions=mentions, duplicate_of=duplicate_of)
+            await io.emit("normalized", article.article_id, normalized.to_dict())
+
+        await io.consume(stream, decoder, process)
 
     return normalize

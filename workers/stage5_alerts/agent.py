@@ -24,7 +24,7 @@ import logging
 from typing import Any
 
 from workers.operations.ledger import PublishedLedger, ledger_for
-from workers.records import Claim, Rejection
+from workers.records import Claim
 from workers.settings import Settings
 from workers.stage5_alerts.core import SettlementState, apply_claim
 from workers.streaming import Incoming, StageIO
@@ -82,30 +82,27 @@ def make_agent(io: StageIO, settings: Settings, table: Any, app: Any = None) -> 
         partitions = load_topics(settings.topics_file, settings.topic_prefix)["alerts"].partitions
         ledger = AssignmentLedger(ledger_for(io.outputs["alerts"], settings, partitions))
         holder["ledger"] = ledger
+
+        async def process(incoming: Incoming, claim: Claim) -> None:
+            key = str(claim.settlement.id)
+            stored = table.get(key)
+            state = SettlementState.from_dict(stored) if stored else None
+            outcome = apply_claim(state, claim, utc_now_iso())
+            if outcome.alert is not None:
+                if await ledger.published(outcome.alert.alert_id):
+                    log.warning("alert already published; not sent again",
+                                extra={"alert_id": outcome.alert.alert_id, "article_id": claim.article_id,
+                                       **incoming.log_fields()})
+                else:
+                    await io.emit("alerts", key, outcome.alert.to_dict())
+                    ledger.add(outcome.alert.alert_id)
+            if outcome.state is not None:
+                table[key] = outcome.state.to_dict()
+                if outcome.state.since is not None:  # a settlement with only pending copies has no status
+                    await io.emit("status", key, outcome.state.to_dict())
+
         try:
-            async for event in stream.events():
-                incoming = Incoming.from_event(event)
-                async with io.guard(incoming):
-                    claim = io.parse(incoming, "claim", Claim.from_dict)
-                    if isinstance(claim, Rejection):
-                        await io.dead_letter(incoming, claim)
-                        continue
-                    key = str(claim.settlement.id)
-                    stored = table.get(key)
-                    state = SettlementState.from_dict(stored) if stored else None
-                    outcome = apply_claim(state, claim, utc_now_iso())
-                    if outcome.alert is not None:
-                        if await ledger.published(outcome.alert.alert_id):
-                            log.warning("alert already published; not sent again",
-                                        extra={"alert_id": outcome.alert.alert_id, "article_id": claim.article_id,
-                                               **incoming.log_fields()})
-                        else:
-                            await io.emit("alerts", key, outcome.alert.to_dict())
-                            ledger.add(outcome.alert.alert_id)
-                    if outcome.state is not None:
-                        table[key] = outcome.state.to_dict()
-                        if outcome.state.since is not None:  # a settlement with only pending copies has no status
-                            await io.emit("status", key, outcome.state.to_dict())
+            await io.consume(stream, ("claim", Claim.from_dict), process)
         finally:
             await ledger.close()
 
