@@ -38,7 +38,6 @@ import os
 import resource
 import signal
 import subprocess
-import statistics
 import sys
 import tempfile
 import time

@@ -64,14 +64,14 @@ def stage_specs(names: list[str]) -> list[StageSpec]:
 
 def build_app(settings: Settings, bootstrap: str, stages: list[str], *, web_port: int | None = None) -> Any:
     """A faust App running `stages` against the broker at `bootstrap`."""
-    from workers.kafka.connection import faust_credentials
+    from workers.kafka.connection import aiokafka_kwargs, faust_credentials
     from workers.kafka.faust_transport import frontwire_app_class
 
     specs = stage_specs(stages)
     topics = load_topics(settings.topics_file, settings.topic_prefix)
     app_id = group_id(settings, [s.name for s in specs])
     data_dir = Path(tempfile.mkdtemp(prefix=f"{app_id}-", dir=_ensure(settings.data_dir / "workers")))
-    app = frontwire_app_class(settings.fetch_max_wait_ms)(
+    app = frontwire_app_class(settings.fetch_max_wait_ms, aiokafka_kwargs(settings, bootstrap))(
         app_id,
         broker=[f"kafka://{b.strip()}" for b in bootstrap.split(",") if b.strip()],
         broker_credentials=faust_credentials(settings),

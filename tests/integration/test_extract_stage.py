@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 import urllib.request
-from pathlib import Path
 
 import orjson
 import pytest

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import re
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 

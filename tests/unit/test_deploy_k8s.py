@@ -8,7 +8,6 @@ import copy
 import importlib.util
 import os
 import re
-import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 

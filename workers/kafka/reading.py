@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from workers.kafka.connection import aiokafka_kwargs
 from workers.settings import Settings
 from workers.topics import TopicSpec
+
+FETCH_WAIT_MS = 50  # how long the broker may hold a fetch that finds nothing (reads here are short)
 
 
 async def stop_consumer(consumer: AIOKafkaConsumer) -> None:
@@ -21,45 +25,53 @@ async def stop_consumer(consumer: AIOKafkaConsumer) -> None:
             raise
 
 
-async def true_end_offsets(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
-    """End offsets that are right even where ListOffsets is not.
+async def true_end_offsets(consumer: AIOKafkaConsumer, partitions: list[TopicPartition],
+                           timeout_s: float = 5.0) -> dict[TopicPartition, int]:
+    """End offsets that are right even where ListOffsets is not; `consumer` is assigned to `partitions`.
 
     The embedded Tansu 0.6 answers ListOffsets(latest) with the base offset of the last record
-    batch plus one, so a batch of ten records reads as one (measured). The records are all there
-    and a fetch reports the true high watermark, so: start from the listed end minus one, read
-    to the end, and take the position. On Apache Kafka this reads at most one record per partition.
+    batch plus one, so a batch of ten records reads as one (measured); a fetch reports the true high
+    watermark. So: fetch one record from the listed end of each partition and take the larger of the
+    two. On Apache Kafka the fetch finds nothing and confirms the listed end. A partition whose fetch
+    does not answer within `timeout_s` keeps its listed end.
     """
+    if not partitions:
+        return {}
     listed = await consumer.end_offsets(partitions)
     consumer.assign(partitions)
     for tp in partitions:
-        consumer.seek(tp, max(int(listed[tp]) - 1, 0))
-    ends: dict[TopicPartition, int] = {}
-    pending = {tp for tp in partitions if int(listed[tp]) > 0}
-    for tp in partitions:
-        if tp not in pending:
-            ends[tp] = 0
-    while pending:
-        await consumer.getmany(*pending, timeout_ms=50, max_records=10_000)
-        for tp in list(pending):
-            highwater = consumer.highwater(tp)
-            position = await consumer.position(tp)
-            if highwater is not None and position >= highwater:
-                ends[tp] = position
-                pending.discard(tp)
+        consumer.seek(tp, listed[tp])
+    ends = {tp: int(listed[tp]) for tp in partitions}
+    unknown = set(partitions)
+    deadline = time.monotonic() + timeout_s
+    while unknown and time.monotonic() < deadline:
+        await consumer.getmany(*unknown, timeout_ms=FETCH_WAIT_MS * 2, max_records=1)
+        for tp in list(unknown):
+            high = consumer.highwater(tp)
+            if high is not None:
+                ends[tp] = max(ends[tp], int(high))
+                unknown.discard(tp)
     return ends
+
+
+async def fetch_highwaters(kwargs: dict[str, Any], partitions: list[TopicPartition],
+                           timeout_s: float = 5.0) -> dict[TopicPartition, int]:
+    """`true_end_offsets` with a throw-away consumer built from aiokafka client arguments."""
+    if not partitions:
+        return {}
+    consumer = AIOKafkaConsumer(**kwargs, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=FETCH_WAIT_MS)
+    await consumer.start()
+    try:
+        return await true_end_offsets(consumer, partitions, timeout_s)
+    finally:
+        await stop_consumer(consumer)
 
 
 async def end_offsets(settings: Settings, bootstrap: str, spec: TopicSpec) -> dict[int, int]:
     """End offset of every partition of a topic."""
-    consumer = AIOKafkaConsumer(**aiokafka_kwargs(settings, bootstrap), enable_auto_commit=False,
-                                fetch_max_wait_ms=50)
-    await consumer.start()
-    try:
-        parts = [TopicPartition(spec.name, p) for p in range(spec.partitions)]
-        ends = await true_end_offsets(consumer, parts)
-        return {tp.partition: off for tp, off in ends.items()}
-    finally:
-        await stop_consumer(consumer)
+    parts = [TopicPartition(spec.name, p) for p in range(spec.partitions)]
+    ends = await fetch_highwaters(aiokafka_kwargs(settings, bootstrap), parts)
+    return {tp.partition: off for tp, off in ends.items()}
 
 
 async def read_range(settings: Settings, bootstrap: str, spec: TopicSpec, start: dict[int, int],
@@ -70,7 +82,7 @@ async def read_range(settings: Settings, bootstrap: str, spec: TopicSpec, start:
         return []
     out: list[tuple[bytes | None, bytes]] = []
     consumer = AIOKafkaConsumer(**aiokafka_kwargs(settings, bootstrap), enable_auto_commit=False,
-                                fetch_max_wait_ms=50)
+                                fetch_max_wait_ms=FETCH_WAIT_MS)
     await consumer.start()
     try:
         parts = [TopicPartition(spec.name, p) for p in todo]

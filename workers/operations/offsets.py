@@ -1,29 +1,24 @@
-"""End offsets that count every record, and lag computed from them.
+"""Lag and whole-topic reads for operator commands, to the true end of each partition.
 
-Measured on the embedded Tansu 0.6.0: after a produce request whose batch holds several records,
-ListOffsets (aiokafka `end_offsets`) answers the batch's base offset + 1, not base + count, until
-the next write to that partition; fetches return every record and report the right high
-watermark. So an end offset from ListOffsets can be short by the tail of the last batch: a lag of
-zero may hide unprocessed records and a read up to it may miss the last messages. Here the end is
-the larger of ListOffsets and the high watermark of a fetch made from that point.
+End offsets come from `workers.kafka.reading.true_end_offsets`: ListOffsets on the embedded Tansu
+can be short by the tail of the last record batch, so a lag of zero could hide unprocessed records
+and a read up to it could miss the last messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Awaitable, Callable
+from typing import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.lag import PartitionLag
-from workers.kafka.reading import stop_consumer
+from workers.kafka.reading import FETCH_WAIT_MS, fetch_highwaters, stop_consumer
 from workers.settings import Settings
 from workers.topics import TopicSpec
-
-FETCH_WAIT_MS = 50
 
 
 def reader(settings: Settings, bootstrap: str) -> AIOKafkaConsumer:
@@ -116,33 +111,3 @@ async def read_topic(settings: Settings, bootstrap: str, spec: TopicSpec) -> lis
         await stop_consumer(consumer)
     out.sort(key=lambda m: (m.partition, m.offset))
     return out
-
-
-async def fetch_highwaters(kwargs: dict[str, Any], partitions: list[TopicPartition],
-                           timeout_s: float = 5.0) -> dict[TopicPartition, int]:
-    """End offsets of `partitions` counting the last batch, with a throw-away consumer built from `kwargs`.
-
-    For code that holds aiokafka client arguments rather than Settings (faust's table recovery).
-    """
-    if not partitions:
-        return {}
-    consumer = AIOKafkaConsumer(**kwargs, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=FETCH_WAIT_MS)
-    await consumer.start()
-    try:
-        listed = await consumer.end_offsets(partitions)
-        consumer.assign(partitions)
-        for tp in partitions:
-            consumer.seek(tp, listed[tp])
-        ends = {tp: int(listed[tp]) for tp in partitions}
-        unknown = set(partitions)
-        deadline = time.monotonic() + timeout_s
-        while unknown and time.monotonic() < deadline:
-            await consumer.getmany(*unknown, timeout_ms=FETCH_WAIT_MS * 2, max_records=1)
-            for tp in list(unknown):
-                high = consumer.highwater(tp)
-                if high is not None:
-                    ends[tp] = max(ends[tp], int(high))
-                    unknown.discard(tp)
-        return ends
-    finally:
-        await stop_consumer(consumer)

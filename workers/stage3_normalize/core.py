@@ -18,7 +18,6 @@ from workers.stage3_normalize.text import (
     Token,
     is_all_caps,
     is_capitalised,
-    is_cyrillic,
     norm,
     skeleton,
     tokenize,

@@ -9,7 +9,7 @@ import translitua
 from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
 
-from workers.stage3_normalize.text import APOSTROPHES, cyr_skeleton, is_cyrillic, is_name_script, latin_skeleton, norm
+from workers.stage3_normalize.text import APOSTROPHES, is_cyrillic, is_name_script, latin_skeleton, norm
 
 _UK_ONLY = set("іїєґІЇЄҐ")
 _RU_ONLY = set("ыэёъЫЭЁЪ")
