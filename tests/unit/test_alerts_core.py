@@ -172,3 +172,33 @@ def test_states_and_alerts_with_republications_match_their_schemas():
     validate(schemas, "settlement_status", out.state.to_dict())
     validate(schemas, "claim", copy_of().to_dict())
     assert out.state.to_dict()["republications"][0]["duplicate_of"] == "a1"
+
+
+def test_report_older_than_a_newer_corroboration_does_not_shift():
+    """The newest report behind a status counts, not only the one that set it."""
+    state = apply_claim(None, claim(published="2022-09-10T18:00:00Z"), NOW).state
+    state = apply_claim(state, claim(article="a2", source="other", published="2022-09-12T00:00:00Z"), NOW).state
+    assert state.since == "2022-09-10T18:00:00Z" and state.latest == "2022-09-12T00:00:00Z"
+    out = apply_claim(state, claim(article="b", implies="russian_control", event="capture",
+                                   published="2022-09-11T00:00:00Z"), NOW)
+    assert out.action == "out_of_order" and out.alert is None
+
+
+def test_redelivered_claims_after_a_later_shift_change_nothing():
+    """Any claim applied once, delivered again after the state moved on, neither alerts nor shifts."""
+    claims = [claim(article="a1", published="2022-09-10T00:00:00Z"),
+              claim(article="a2", source="other", published="2022-09-13T00:00:00Z"),
+              claim(article="b1", implies="russian_control", event="capture", published="2022-09-12T00:00:00Z")]
+    state = None
+    for c in claims:
+        out = apply_claim(state, c, NOW)
+        state = out.state or state
+    for c in claims:
+        again = apply_claim(state, c, NOW)
+        assert again.alert is None and (again.state is None or again.state.status == state.status), c.article_id
+
+
+def test_a_status_record_without_latest_reads_since_instead():
+    state = apply_claim(None, claim(), NOW).state.to_dict()
+    del state["latest"]
+    assert SettlementState.from_dict(state).latest == state["since"]

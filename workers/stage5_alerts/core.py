@@ -2,15 +2,21 @@
 
 Pure functions over `SettlementState`. A claim that implies the current status corroborates it
 (more independent sources, higher confidence, no alert); one that implies another status shifts it
-and yields an `Alert`, unless it was published before the report that set the current status
-(out-of-order reports never overturn a newer one). Every id is derived from the input, so a
-redelivered or replayed claim changes nothing and a replayed shift has the same `alert_id`.
+and yields an `Alert`, unless it was published before the newest report behind the current status
+(`latest`: the report that set it or a later corroboration). Out-of-order reports never overturn a
+newer one. Every id is derived from the input, so a redelivered or replayed claim changes nothing
+and a replayed shift has the same `alert_id`.
+
+Comparing with `latest` rather than with `since` also keeps redelivery harmless: `latest` never
+decreases, so a claim applied once and later superseded is out of order when it comes again after a
+crash (with `since` alone, a report corroborating A, then an older report B shifting to B's status,
+then the corroboration redelivered would have shifted back).
 
 Republications (claims with `duplicate_of`, from articles the dedup stage found to be copies) never
 shift the status, never add a source and never raise confidence; they are provenance:
 - if the original set or corroborated the current status (it is in `article_ids`), or the copy
   implies the current status, the copy goes into `republications` (action "republication");
-- if the copy was published before the report that set the current status, its original cannot
+- if the copy was published before the newest report behind the current status, its original cannot
   set it either: it is ignored (action "ignored");
 - otherwise the original has not been applied yet (a stream may deliver the copy first): the copy
   waits in `pending_republications`. When its original later corroborates the status, the copy moves
@@ -46,6 +52,7 @@ class SettlementState:
     settlement: SettlementRef
     status: str = "unknown"
     since: str | None = None  # published_at of the report that set the status
+    latest: str | None = None  # published_at of the newest report behind the status (>= since)
     event: str = ""
     sources: list[str] = field(default_factory=list)  # independent sources behind the status
     article_ids: list[str] = field(default_factory=list)  # articles already applied to this status
@@ -66,6 +73,7 @@ class SettlementState:
             "settlement": self.settlement.to_dict(),
             "status": self.status,
             "since": self.since,
+            "latest": self.latest,
             "event": self.event,
             "sources": list(self.sources),
             "article_ids": list(self.article_ids),
@@ -85,6 +93,7 @@ class SettlementState:
             settlement=SettlementRef.from_dict(d["settlement"]),
             status=d.get("status", "unknown"),
             since=d.get("since"),
+            latest=d.get("latest") or d.get("since"),
             event=d.get("event", ""),
             sources=list(d.get("sources") or []),
             article_ids=list(d.get("article_ids") or []),
@@ -208,12 +217,13 @@ def apply_claim(state: SettlementState | None, claim: Claim, now: str) -> Outcom
             new.sources.append(claim.source)
         if len(new.evidence) < MAX_EVIDENCE:
             new.evidence.append(evidence)
+        new.latest = _newer(current.latest, claim.published_at)
         new.report_confidence = max(claim_confidence(claim), current.report_confidence)
         new.confidence = _corroborated_confidence(new.report_confidence, len(new.sources))
         new.updated_at = now
         return Outcome(new, None, "corroboration")
 
-    if current.since is not None and parse_time(claim.published_at) < parse_time(current.since):
+    if current.latest is not None and parse_time(claim.published_at) < parse_time(current.latest):
         return Outcome(None, None, "out_of_order")
 
     alert_id = alert_id_for(claim.settlement.id, current.status, claim.implies, claim.article_id)
@@ -222,6 +232,7 @@ def apply_claim(state: SettlementState | None, claim: Claim, now: str) -> Outcom
         settlement=claim.settlement,
         status=claim.implies,
         since=claim.published_at,
+        latest=claim.published_at,
         event=claim.event,
         sources=[claim.source],
         article_ids=[claim.article_id],
@@ -264,8 +275,8 @@ def _apply_republication(current: SettlementState, claim: Claim, now: str) -> Ou
         new.republications = _bounded(new.republications + [entry], MAX_REMEMBERED_ARTICLES)
         new.updated_at = now
         return Outcome(new, None, "republication")
-    if current.since is not None and parse_time(claim.published_at) < parse_time(current.since):
-        return Outcome(None, None, "ignored")  # its original is older than the status too: it cannot set it
+    if current.latest is not None and parse_time(claim.published_at) < parse_time(current.latest):
+        return Outcome(None, None, "ignored")  # its original is older than the status's newest report: it cannot shift it
     new = _copy(current)
     new.pending_republications = _bounded(new.pending_republications + [entry], MAX_PENDING_REPUBLICATIONS)
     new.updated_at = now
@@ -277,6 +288,11 @@ def _split_pending(pending: list[dict[str, Any]], article_id: str) -> tuple[list
     own = [dict(r) for r in pending if r.get("duplicate_of") == article_id]
     others = [dict(r) for r in pending if r.get("duplicate_of") != article_id]
     return own, others
+
+
+def _newer(a: str | None, b: str) -> str:
+    """The later of two publication times (`a` may be missing)."""
+    return b if a is None or parse_time(b) > parse_time(a) else a
 
 
 def _bounded(items: list[Any], limit: int) -> list[Any]:
