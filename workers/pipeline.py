@@ -41,8 +41,8 @@ class RunResult:
 
 
 def stage_reads(settings: Settings, topics: dict[str, TopicSpec], groups: dict[str, str]) -> list[tuple[str, TopicSpec]]:
-    """(consumer group, input topic) of every input of every stage, given the group each stage runs in."""
-    return [(groups[s.name], topics[role]) for s in STAGES for role in s.inputs]
+    """(consumer group, input topic) of every input of the stages in `groups` (stage -> its group)."""
+    return [(groups[s.name], topics[role]) for s in STAGES if s.name in groups for role in s.inputs]
 
 
 def spawn_worker(settings: Settings, bootstrap: str, stages: list[str], env_overrides: dict[str, str] | None = None,

@@ -66,9 +66,10 @@ def drain(settings: Settings, bootstrap: str, topics: dict[str, TopicSpec], work
     group = group_id(settings, ALL)
     reads = stage_reads(settings, topics, {s: group for s in ALL})
 
-    def alive() -> None:
+    def alive() -> bool:
         for w in workers:
             assert w.poll() is None, f"a worker exited with code {w.returncode}"
+        return True
 
     if not asyncio.run(wait_drained(settings, bootstrap, reads, timeout_s, alive=alive)):
         behind = [p for p in asyncio.run(true_lags(settings, bootstrap, reads)) if p.lag]

@@ -48,26 +48,13 @@ def test_dedup_worker_remembers_an_article_after_sigkill(settings, bootstrap, to
     dedup = spawn_worker(settings, bootstrap, ["dedup"], env)
     groups = {"extract": group_id(settings, ["extract"]), "dedup": group_id(settings, ["dedup"])}
     try:
-        reads = [(groups["extract"], topics["raw"]), (groups["dedup"], topics["extracted"])]
-
-        async def drain_first() -> None:
-            async with LagProbe(settings, bootstrap, reads) as probe:
-                await replay_directory(settings, bootstrap, topics["raw"].name, first)
-                assert await probe.wait_drained(120)
-
-        asyncio.run(drain_first())
+        asyncio.run(_replay_and_drain(settings, bootstrap, topics, first, groups))
         unique = read_json(settings, bootstrap, topics["unique"])
         assert len(unique) == 1
         original_id = unique[0]["article_id"]
         _kill(dedup)  # no drain, no commit of anything still in memory
         dedup = spawn_worker(settings, bootstrap, ["dedup"], env)
-
-        async def drain_second() -> None:
-            async with LagProbe(settings, bootstrap, reads) as probe:
-                await replay_directory(settings, bootstrap, topics["raw"].name, second)
-                assert await probe.wait_drained(120)
-
-        asyncio.run(drain_second())
+        asyncio.run(_replay_and_drain(settings, bootstrap, topics, second, groups))
         duplicates = read_json(settings, bootstrap, topics["duplicates"])
         # at-least-once: a redelivery after the rebalance may repeat the record, never change it
         assert duplicates and {(d["duplicate_of"], d["kind"]) for d in duplicates} == {(original_id, "near")}

@@ -223,3 +223,10 @@ def test_every_reason_used_is_declared() -> None:
     source = Path(core.__file__).read_text(encoding="utf-8")
     used = set(re.findall(r'Rejection\("([a-z0-9_]+)"', source))
     assert used == set(core.REJECTION_REASONS)
+
+
+def test_a_publication_time_that_is_no_time_is_rejected_and_offsets_become_utc():
+    bad = extract_article(raw(ARTICLE_HTML, published_at="Lorem ipsum dolor sit amet in Kupiansk"), ExtractLimits())
+    assert isinstance(bad, Rejection) and bad.reason == "invalid_field" and "published_at" in bad.detail
+    good = extract_article(raw(ARTICLE_HTML, published_at="2022-09-10T14:00:00+02:00"), ExtractLimits())
+    assert isinstance(good, ExtractedArticle) and good.published_at == "2022-09-10T12:00:00Z"

@@ -53,6 +53,14 @@ def test_validate_reports_where_a_message_is_wrong():
               "body": "x"})
 
 
+def test_date_time_fields_are_checked_not_just_typed():
+    """"format": "date-time" is enforced (jsonschema skips it silently without rfc3339-validator)."""
+    for bad in ("Lorem ipsum in Kupiansk", "2022-09-10", "yesterday"):
+        with pytest.raises(SchemaViolation, match="published_at"):
+            validate(SETTINGS.schemas_dir, "raw_article",
+                     {"article_id": "a", "source": "s", "published_at": bad, "content_type": "text/plain", "body": "x"})
+
+
 def test_every_output_is_read_by_a_later_stage_or_by_subscribers():
     consumed = {role for stage in STAGES for role in stage.inputs}
     produced = {role for stage in STAGES for role in stage.writes}

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Awaitable, Callable
+from typing import Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from workers.kafka.connection import aiokafka_kwargs
-from workers.kafka.lag import PartitionLag
+from workers.kafka.lag import LagProbe, PartitionLag
 from workers.kafka.reading import FETCH_WAIT_MS, fetch_highwaters, stop_consumer
 from workers.settings import Settings
 from workers.topics import TopicSpec
@@ -60,41 +60,19 @@ async def true_end_offsets(settings: Settings, bootstrap: str, specs: list[Topic
 
 async def true_lags(settings: Settings, bootstrap: str, reads: list[tuple[str, TopicSpec]]) -> list[PartitionLag]:
     """Lag of each (group, topic) pair per partition: true end offset minus committed offset."""
-    ends = await true_end_offsets(settings, bootstrap, list({spec.name: spec for _, spec in reads}.values()))
-    out: list[PartitionLag] = []
-    kwargs = aiokafka_kwargs(settings, bootstrap)
-    for group in sorted({g for g, _ in reads}):
-        consumer = AIOKafkaConsumer(**kwargs, group_id=group, enable_auto_commit=False)
-        await consumer.start()
-        try:
-            for g, spec in reads:
-                if g != group:
-                    continue
-                for p in range(spec.partitions):
-                    committed = await consumer.committed(TopicPartition(spec.name, p))
-                    out.append(PartitionLag(group, spec.name, p, ends[(spec.name, p)], int(committed or 0)))
-        finally:
-            await stop_consumer(consumer)
-    return out
+    async with LagProbe(settings, bootstrap, reads) as probe:
+        return await probe.lags()
 
 
 async def wait_drained(settings: Settings, bootstrap: str, reads: list[tuple[str, TopicSpec]], timeout_s: float,
                        settle_polls: int = 2, poll_s: float = 0.2,
-                       alive: Callable[[], Awaitable[None] | None] | None = None) -> bool:
-    """Wait until every group has committed every record (true ends) on `settle_polls` polls in a row."""
-    deadline = time.monotonic() + timeout_s
-    zero = 0
-    while time.monotonic() < deadline:
-        if alive is not None:
-            check = alive()
-            if check is not None:
-                await check
-        total = sum(p.lag for p in await true_lags(settings, bootstrap, reads))
-        zero = zero + 1 if total == 0 else 0
-        if zero >= settle_polls:
-            return True
-        await asyncio.sleep(poll_s)
-    return False
+                       alive: Callable[[], bool] | None = None) -> bool:
+    """Wait until every group has committed every record (true ends) on `settle_polls` polls in a row.
+
+    False on timeout or once `alive()` is false; `alive` may also raise to say why it stopped.
+    """
+    async with LagProbe(settings, bootstrap, reads) as probe:
+        return await probe.wait_drained(timeout_s, poll_s=poll_s, settle_polls=settle_polls, alive=alive)
 
 
 async def read_topic(settings: Settings, bootstrap: str, spec: TopicSpec) -> list[ConsumerRecord]:

@@ -5,7 +5,7 @@ from the language profiles, which load once under a lock. Safe in a thread or pr
 
 Rejection reasons (each a distinct dead-letter reason):
 
-- ``invalid_field``   a field has the wrong JSON type (body not a string, ...)
+- ``invalid_field``   a field has the wrong JSON type (body not a string, ...) or published_at is no ISO 8601 time
 - ``missing_body``    neither ``body`` nor ``body_base64``
 - ``raw_too_large``   the body exceeds ``max_raw_bytes`` (checked before any decoding or parsing)
 - ``invalid_base64``  ``body_base64`` is not base64
@@ -47,6 +47,7 @@ from workers.stage1_extract.textclean import (
     starts_with_text,
     strip_controls,
 )
+from workers.timeutil import normalize_time
 
 HTML = "text/html"
 PLAIN = "text/plain"
@@ -122,6 +123,10 @@ def _invalid_fields(raw: RawArticle) -> str:
     for name in ("article_id", "source", "published_at", "content_type"):
         if not isinstance(getattr(raw, name, None), str):
             return f"{name} must be a string, got {type(getattr(raw, name, None)).__name__}"
+    try:
+        normalize_time(raw.published_at)
+    except ValueError:
+        return f"published_at is not an ISO 8601 time: {raw.published_at[:40]!r}"
     for name in ("url", "language", "filename", "body"):
         value = getattr(raw, name, None)
         if value is not None and not isinstance(value, str):
@@ -241,7 +246,7 @@ def _finish(raw: RawArticle, limits: ExtractLimits, kind: str, content: _Content
         article_id=raw.article_id,
         source=raw.source,
         url=raw.url or content.url,
-        published_at=raw.published_at,
+        published_at=normalize_time(raw.published_at),
         title=content.title,
         text=text,
         language=language,
