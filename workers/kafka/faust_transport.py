@@ -20,7 +20,8 @@ re-fetched records as already read: measured here, a restarted alerts worker los
 committed the claims published while it joined (tests/integration/test_table_recovery.py). The
 consumer below keeps each input partition in offset order: a record past the next expected offset
 is set aside, the partition is sought back to that offset and read again. A real hole (records
-deleted by retention before they were read) shows up twice at the same offset and is then accepted.
+deleted by retention before they were read) shows up twice at the same offset within one assignment
+and is then accepted.
 """
 
 from __future__ import annotations
@@ -84,49 +85,46 @@ class InOrderConsumer(Consumer):
       sought position is put back.
     """
 
-    _next_offsets: dict[Any, int] | None = None  # tp -> the next offset the stage should see
-    _sought: dict[Any, int | None] | None = None  # tp -> read offset the last seek set
-    _rewound: set[tuple[Any, int]] | None = None  # (tp, offset) already sought back to once
-    _seeks = 0
-
-    def _state(self) -> tuple[dict[Any, int], dict[Any, int | None], set[tuple[Any, int]]]:
-        if self._next_offsets is None or self._sought is None or self._rewound is None:
-            self._next_offsets, self._sought, self._rewound = {}, {}, set()
-        return self._next_offsets, self._sought, self._rewound
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._next_offsets: dict[Any, int] = {}  # tp -> the next offset the stage should see
+        self._sought: dict[Any, int | None] = {}  # tp -> read offset the last seek set
+        self._rewound: set[tuple[Any, int]] = set()  # (tp, offset) sought back to since the last rebalance
+        self._seeks = 0
 
     async def seek(self, partition: Any, offset: int) -> None:
         await super().seek(partition, offset)
-        expected, sought, _ = self._state()
-        expected[partition] = offset
-        sought[partition] = self._read_offset.get(partition)
+        self._next_offsets[partition] = offset
+        self._sought[partition] = self._read_offset.get(partition)
         self._seeks += 1
 
     async def perform_seek(self) -> None:
+        """Seek every partition to its committed offset (after a rebalance); expect reading to go on from there."""
         await super().perform_seek()
-        expected, sought, _ = self._state()
+        self._rewound.clear()
         for tp, offset in list(self._read_offset.items()):
-            sought[tp] = offset
+            self._sought[tp] = offset
             if offset is None:
-                expected.pop(tp, None)  # nothing committed yet: the reset policy decides where reading starts
+                self._next_offsets.pop(tp, None)  # nothing committed yet: the reset policy decides where to start
             else:
-                expected[tp] = offset
+                self._next_offsets[tp] = offset
         self._seeks += 1
 
     async def on_partitions_revoked(self, revoked: set[Any]) -> None:
-        expected, sought, _ = self._state()
         for tp in revoked:
-            expected.pop(tp, None)
-            sought.pop(tp, None)
+            self._next_offsets.pop(tp, None)
+            self._sought.pop(tp, None)
         await super().on_partitions_revoked(revoked)
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
-        expected, sought, rewound = self._state()
-        set_aside: set[Any] = set()
+        expected, sought, rewound = self._next_offsets, self._sought, self._rewound
+        set_aside: set[Any] = set()  # partitions sought back during this batch: the rest of it is stale
         acks_enabled_for = self.app.topics.acks_enabled_for
         async for tp, message in super().getmany(timeout):
-            if tp in set_aside or not acks_enabled_for(message.topic):
-                if tp not in set_aside:
-                    yield tp, message
+            if tp in set_aside:
+                continue
+            if not acks_enabled_for(message.topic):  # changelogs during recovery: faust seeks them itself
+                yield tp, message
                 continue
             want = expected.get(tp)
             if want is not None and message.offset > want:
