@@ -99,28 +99,13 @@ class InOrderConsumer(Consumer):
         self._seeks += 1
 
     async def perform_seek(self) -> None:
-        """Seek every partition to its committed offset (after a rebalance); expect reading to go on from there.
-
-        aiokafka's seek_to_committed leaves a partition with no committed offset (or 0) where its
-        fetcher happens to be, and during table recovery the fetcher read ahead on stream partitions
-        whose records faust then discarded: measured, a new group's claims partition started at
-        offset 39, the 39 claims before it never applied. Such a partition is sought to its earliest
-        offset here (the app's reset policy is "earliest").
-        """
+        """Seek every partition to its committed offset (after a rebalance); expect reading to go on from there."""
         await super().perform_seek()
         self._rewound.clear()
-        acks_enabled_for = self.app.topics.acks_enabled_for
-        unread = [tp for tp in self.assignment() if acks_enabled_for(tp.topic) and not self._read_offset.get(tp)]
-        earliest = await self.earliest_offsets(*unread) if unread else {}
-        for tp in unread:
-            await super().seek(tp, int(earliest.get(tp) or 0))
-        for tp in self.assignment():
-            offset = self._read_offset.get(tp)
+        for tp, offset in list(self._read_offset.items()):
             self._sought[tp] = offset
-            if tp in unread:
-                self._next_offsets[tp] = int(earliest.get(tp) or 0)
-            elif offset is None:
-                self._next_offsets.pop(tp, None)  # a changelog: the recovery positions it
+            if offset is None:
+                self._next_offsets.pop(tp, None)  # nothing committed yet: the reset policy decides where to start
             else:
                 self._next_offsets[tp] = offset
         self._seeks += 1
