@@ -9,7 +9,8 @@ from typing import Any, Optional
 
 import typer
 
-from workers.settings import PROJECT_ROOT, Settings, SettingsError
+from workers.cli_operations import settings_or_exit
+from workers.settings import PROJECT_ROOT
 
 cli = typer.Typer(
     help="frontwire: live war reporting in, settlement control-status alerts out (Kafka pipeline).\n\n"
@@ -22,18 +23,6 @@ topics_cli = typer.Typer(help="Create and inspect the topics declared in topics.
 alerts_cli = typer.Typer(help="Follow the alerts topic.", no_args_is_help=True)
 cli.add_typer(topics_cli, name="topics")
 cli.add_typer(alerts_cli, name="alerts")
-
-
-def _settings() -> Settings:
-    from workers.logs import setup_logging
-
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    setup_logging(settings.log_level)
-    return settings
 
 
 def _default_dir() -> Path:
@@ -72,7 +61,7 @@ def run(
     from workers.render import alert_block
     from workers.stage0_replay.core import read_replay_dir
 
-    settings = _settings()
+    settings = settings_or_exit()
     directory = _check_dir(directory or _default_dir())
     total = sum(1 for _ in read_replay_dir(directory, settings.max_message_bytes))
     bar = None if json_out else _progress(total, "replaying")
@@ -111,7 +100,7 @@ def replay(
     from workers.stage0_replay.publish import replay_directory
     from workers.topics import load_topics
 
-    settings = _settings()
+    settings = settings_or_exit()
     directory = _check_dir(directory)
     if not settings.bootstrap_servers:
         typer.echo("note: KAFKA_BOOTSTRAP_SERVERS is not set; replaying into a throw-away embedded broker "
@@ -143,7 +132,7 @@ def worker(
     from workers.kafka.bootstrap import bootstrap_servers
     from workers.runner import run_worker
 
-    settings = _settings()
+    settings = settings_or_exit()
     names = list(STAGE_NAMES) if stage == "all" else [s.strip() for s in stage.split(",") if s.strip()]
     try:
         stage_specs(names)
@@ -166,7 +155,7 @@ def broker(
 
     from workers.kafka.broker import BrokerError, EmbeddedBroker
 
-    _settings()
+    settings_or_exit()
     try:
         b = EmbeddedBroker(port=port).start()
     except BrokerError as exc:
@@ -192,7 +181,7 @@ def topics_apply() -> None:
     from workers.kafka.bootstrap import bootstrap_servers
     from workers.topics import load_topics
 
-    settings = _settings()
+    settings = settings_or_exit()
     specs = list(load_topics(settings.topics_file, settings.topic_prefix).values())
     with bootstrap_servers(settings) as bootstrap:
         report = asyncio.run(apply_topics(settings, bootstrap, specs))
@@ -207,7 +196,7 @@ def topics_list() -> None:
     """Print the topics declared in topics.yaml (no broker needed)."""
     from workers.topics import load_topics
 
-    settings = _settings()
+    settings = settings_or_exit()
     for spec in load_topics(settings.topics_file, settings.topic_prefix).values():
         typer.echo(f"{spec.role:<12} {spec.name:<44} p={spec.partitions} {spec.cleanup_policy:<8} "
                    f"key={spec.key} value={spec.value_schema} {','.join(spec.writer)} → {','.join(spec.readers)}")
@@ -222,7 +211,7 @@ def explain(
     from workers.chain import explain_file, explain_json
     from workers.render import explain_text
 
-    settings = _settings()
+    settings = settings_or_exit()
     if not file.is_file():
         typer.echo(f"error: {file} is not a file", err=True)
         raise typer.Exit(2)
@@ -246,7 +235,7 @@ def alerts_tail(
     """Print alerts as they arrive until interrupted."""
     from workers.subscribe import tail_alerts
 
-    settings = _settings()
+    settings = settings_or_exit()
     if not settings.bootstrap_servers:
         typer.echo("error: set KAFKA_BOOTSTRAP_SERVERS to the cluster to follow "
                    "(`frontwire broker` prints one for development)", err=True)
@@ -267,7 +256,7 @@ def eval_cmd(
     """Score scenarios against their gold.json: alert P/R, final status, mention P/R (CONTRACT §5)."""
     from workers.evaluate import evaluate_in_process, format_table, gold_scenarios
 
-    settings = _settings()
+    settings = settings_or_exit()
     scenarios = gold_scenarios(_check_dir(directory))
     if not scenarios:
         typer.echo(f"error: no gold.json in {directory} or its sub-folders", err=True)

@@ -18,8 +18,8 @@ dlq_cli = typer.Typer(help="Inspect and replay the dead-letter topic (inputs a s
                       no_args_is_help=True)
 
 
-def _cluster_settings(what: str) -> Settings:
-    """Settings with a bootstrap address, or exit 2 saying these commands need a running cluster."""
+def settings_or_exit() -> Settings:
+    """Settings from the environment with logging set up, or exit 2 saying what is wrong (every command)."""
     from workers.logs import setup_logging
 
     try:
@@ -28,6 +28,12 @@ def _cluster_settings(what: str) -> Settings:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     setup_logging(settings.log_level)
+    return settings
+
+
+def _cluster_settings(what: str) -> Settings:
+    """Settings with a bootstrap address, or exit 2 saying these commands need a running cluster."""
+    settings = settings_or_exit()
     if not settings.bootstrap_servers:
         typer.echo(f"error: {what} needs a running cluster: set KAFKA_BOOTSTRAP_SERVERS "
                    "(`frontwire broker` prints one for development)", err=True)
