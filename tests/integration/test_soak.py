@@ -214,10 +214,6 @@ def _docs(records: list[Any]) -> list[dict[str, Any]]:
 
 
 @pytest.mark.timeout(max(300, int(ARTICLES * 0.3 + REPLAY_S + 300)))
-@pytest.mark.xfail(strict=False, reason=(
-    "known open defect (issue 7): a consumer group's first assignment can start an input partition "
-    "past its first records (aiokafka does not seek a partition with no committed offset, and its "
-    "fetcher read ahead during table recovery); failed 1 of 6 runs; reported as XFAIL/XPASS, never as a pass"))
 def test_soak_two_processes_per_stage_with_sigkills_every_few_seconds(settings, bootstrap, topics, tmp_path):
     started = time.monotonic()
     articles = generate(settings, ARTICLES)

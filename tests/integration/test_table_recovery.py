@@ -15,7 +15,11 @@ run failed):
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -31,6 +35,7 @@ from workers.pipeline import spawn_worker, stop_worker
 pytestmark = pytest.mark.integration
 
 SETTLEMENTS = 60
+DISCARDING_WORKER = Path(__file__).with_name("discarding_worker.py")
 
 
 def claim(settlement_id: int, article: str, minute: int) -> dict[str, Any]:
@@ -88,3 +93,39 @@ def test_restarted_alerts_worker_recovers_every_status(settings, bootstrap, topi
     latest = {s["settlement"]["id"]: s for s in read_json(settings, bootstrap, topics["status"])}
     stale = {i: (latest[i]["corroboration"], latest[i]["article_ids"]) for i in ids if latest[i]["corroboration"] != 2}
     assert not stale, f"statuses not corroborated by the second report: {stale}"
+
+
+
+def test_records_discarded_before_any_commit_are_read_again(settings, bootstrap, topics):
+    """A batch faust fetched and dropped, on partitions with no committed offset, is read again.
+
+    The soak test once saw a claims partition start at offset 39 in a new consumer group: faust had
+    dropped a fetched batch (the flow stopped or the generation changed while it fetched), and
+    aiokafka's `seek_to_committed` leaves a partition with nothing committed where its fetcher is.
+    The helper worker drops one batch that way on purpose; `InOrderConsumer.perform_seek` must seek
+    those partitions back to their log start, so every claim is still applied.
+    """
+    env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=bootstrap, **worker_env(settings))
+    reads = [(group_id(settings, ["alerts"]), topics["claims"])]
+    ids = list(range(2_000_001, 2_000_001 + SETTLEMENTS))
+    worker = subprocess.Popen([sys.executable, str(DISCARDING_WORKER), "alerts", str(SETTLEMENTS)], env=env,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
+
+    async def drained() -> bool:
+        async with LagProbe(settings, bootstrap, reads) as probe:
+            return await probe.wait_drained(60, alive=lambda: worker.poll() is None)
+
+    try:
+        assert worker.stdout is not None
+        assert worker.stdout.readline().strip() == "READY", "the helper worker did not get ready"
+        asyncio.run(publish_burst(settings, bootstrap, topics["claims"].name, [claim(i, "only", 1) for i in ids]))
+        assert worker.stdout.readline().strip() == f"DISCARDED {SETTLEMENTS}"
+        assert asyncio.run(drained()), "the discarded claims were never processed (their partitions did not drain)"
+    finally:
+        stop_worker(worker)
+        if worker.stdout is not None:
+            worker.stdout.close()
+    latest = {s["settlement"]["id"]: s for s in read_json(settings, bootstrap, topics["status"])}
+    missing = [i for i in ids if i not in latest]
+    assert not missing, f"{len(missing)} of {SETTLEMENTS} claims were never applied: {missing[:5]}"
+    assert sorted(a["settlement"]["id"] for a in read_json(settings, bootstrap, topics["alerts"])) == ids
