@@ -70,12 +70,13 @@ class EmbeddedBroker:
 
     host: str = "127.0.0.1"
     port: int = 0
+    advertised_port: int = 0  # the port clients are told to use, when a forwarder stands in front (0: `port`)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _stderr: object = field(default=None, repr=False)
 
     @property
     def bootstrap_servers(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"{self.host}:{self.advertised_port or self.port}"
 
     def start(self, timeout_s: float = 15.0) -> "EmbeddedBroker":
         """Start the broker and wait until it accepts connections."""
@@ -85,7 +86,8 @@ class EmbeddedBroker:
         if self.port == 0:
             self.port = free_port(self.host)
         url = f"tcp://{self.host}:{self.port}"
-        cmd = [str(binary), "broker", "--listener-url", url, "--advertised-listener-url", url,
+        advertised = f"tcp://{self.host}:{self.advertised_port or self.port}"
+        cmd = [str(binary), "broker", "--listener-url", url, "--advertised-listener-url", advertised,
                "--storage-engine", "memory://tansu/"]
         env = dict(os.environ)
         env.setdefault("RUST_LOG", "error")
