@@ -27,7 +27,7 @@ def settings_or_exit() -> Settings:
     except SettingsError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_repeat_s)
     return settings
 
 

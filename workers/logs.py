@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 import orjson
@@ -31,14 +33,53 @@ class JsonFormatter(logging.Formatter):
 JsonFormatter.converter = __import__("time").gmtime  # type: ignore[assignment]
 
 
-def logging_config(level: str) -> dict[str, Any]:
-    """A dictConfig for JSON lines on stderr at `level` (faust and aiokafka one level quieter)."""
+CLIENT_LOGGERS = ("aiokafka", "faust", "mode")
+
+
+class RepeatFilter(logging.Filter):
+    """One record per (logger, level, message template) every `window_s` from the Kafka client libraries.
+
+    While a broker is away, aiokafka logs each failed connect, fetch and metadata request: about 60
+    lines a second (measured in tests/integration/test_broker_outage.py). The first of a kind goes
+    through; its repeats within the window are held back, and the next one let through carries
+    `repeated`, how many were held back. Our own loggers are never filtered.
+    """
+
+    def __init__(self, window_s: float = 10.0, prefixes: tuple[str, ...] = CLIENT_LOGGERS,
+                 clock: Any = time.monotonic) -> None:
+        super().__init__()
+        self.window_s, self.prefixes, self.clock = window_s, prefixes, clock
+        self._seen: dict[tuple[str, int, str], tuple[float, int]] = {}  # key -> (last let through, held back)
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.window_s <= 0 or not record.name.startswith(self.prefixes):
+            return True
+        key = (record.name, record.levelno, str(record.msg))
+        now = self.clock()
+        with self._lock:
+            last = self._seen.get(key)
+            if last is not None and now - last[0] < self.window_s:
+                self._seen[key] = (last[0], last[1] + 1)
+                return False
+            if len(self._seen) > 1000:
+                self._seen.clear()
+            self._seen[key] = (now, 0)
+        if last is not None and last[1]:
+            record.repeated = last[1]
+        return True
+
+
+def logging_config(level: str, repeat_window_s: float = 10.0) -> dict[str, Any]:
+    """A dictConfig for JSON lines on stderr at `level` (faust and aiokafka one level quieter, repeats held back)."""
     quieter = "ERROR" if level in ("WARNING", "ERROR", "CRITICAL") else level
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "filters": {"repeats": {"()": RepeatFilter, "window_s": repeat_window_s}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr",
+                                "filters": ["repeats"]}},
         "root": {"level": level, "handlers": ["stderr"]},
         "loggers": {
             "faust": {"level": quieter},
@@ -49,8 +90,8 @@ def logging_config(level: str) -> dict[str, Any]:
     }
 
 
-def setup_logging(level: str) -> None:
+def setup_logging(level: str, repeat_window_s: float = 10.0) -> None:
     """Configure logging for a command (workers get the same config through faust)."""
     import logging.config
 
-    logging.config.dictConfig(logging_config(level))
+    logging.config.dictConfig(logging_config(level, repeat_window_s))

@@ -131,7 +131,7 @@ def run_worker(settings: Settings, bootstrap: str, stages: list[str]) -> None:
     web_port = settings.web_port or None
     app = build_app(settings, bootstrap, stages, web_port=web_port)
     worker: Any = Worker(app, loglevel=settings.log_level, quiet=True,
-                         logging_config=logging_config(settings.log_level), redirect_stdouts=False)
+                         logging_config=logging_config(settings.log_level, settings.log_repeat_s), redirect_stdouts=False)
     worker.spinner = None
     log.info("worker starting", extra={"stages": stages, "bootstrap": bootstrap, "group": app.conf.id})
     try:

@@ -63,6 +63,7 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("FRONTWIRE_SCHEMAS_DIR", "<project>/schemas", "the JSON Schemas of every message"),
     Setting("FRONTWIRE_DATA_DIR", "~/.frontwire", "worker state directory (faust table files, gazetteer cache)"),
     Setting("FRONTWIRE_LOG_LEVEL", "WARNING", "log level of workers and commands"),
+    Setting("FRONTWIRE_LOG_REPEAT_S", "10", "a Kafka client message that repeats (a broker outage) is logged once per this many seconds, with the count held back; 0 logs every one"),
     Setting("FRONTWIRE_WEB_PORT", "0", "HTTP port of a worker for GET /healthz and GET /metrics (Prometheus); 0 disables it"),
     Setting("FRONTWIRE_WEB_HOST", "127.0.0.1", "address the /healthz and /metrics endpoint binds; 0.0.0.0 in containers"),
     Setting("FRONTWIRE_FETCH_MAX_WAIT_MS", "100", "longest a worker's fetch waits for new data, ms (the latency of an idle hop)"),
@@ -99,6 +100,7 @@ class Settings:
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     data_dir: Path = Path.home() / ".frontwire"
     log_level: str = "WARNING"
+    log_repeat_s: float = 10.0
     web_port: int = 0
     web_host: str = "127.0.0.1"
     fetch_max_wait_ms: int = 100
@@ -135,6 +137,7 @@ class Settings:
             schemas_dir=Path(_env_str(env, "FRONTWIRE_SCHEMAS_DIR", str(d.schemas_dir))),
             data_dir=Path(_env_str(env, "FRONTWIRE_DATA_DIR", str(d.data_dir))).expanduser(),
             log_level=_env_str(env, "FRONTWIRE_LOG_LEVEL", d.log_level).upper(),
+            log_repeat_s=_env_float(env, "FRONTWIRE_LOG_REPEAT_S", d.log_repeat_s),
             web_port=_env_int(env, "FRONTWIRE_WEB_PORT", d.web_port),
             web_host=_env_str(env, "FRONTWIRE_WEB_HOST", d.web_host),
             fetch_max_wait_ms=_env_int(env, "FRONTWIRE_FETCH_MAX_WAIT_MS", d.fetch_max_wait_ms),

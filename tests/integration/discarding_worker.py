@@ -54,7 +54,7 @@ def main(stage: str, count: int) -> None:
         consumer.resume_flow()
 
     worker = Worker(app, loglevel=settings.log_level, quiet=True,
-                    logging_config=logging_config(settings.log_level), redirect_stdouts=False)
+                    logging_config=logging_config(settings.log_level, settings.log_repeat_s), redirect_stdouts=False)
     worker.spinner = None
     try:
         worker.execute_from_commandline()
