@@ -121,8 +121,6 @@ def wait_for_broker(settings: Settings, bootstrap: str, *, timeout_s: float | No
 
 def run_worker(settings: Settings, bootstrap: str, stages: list[str]) -> None:
     """Wait for the broker, create missing topics, then run `stages` until a signal stops the worker."""
-    from faust.worker import Worker
-
     try:
         wait_for_broker(settings, bootstrap)
     except BrokerUnavailable as exc:
@@ -130,10 +128,17 @@ def run_worker(settings: Settings, bootstrap: str, stages: list[str]) -> None:
         raise SystemExit(1) from exc
     web_port = settings.web_port or None
     app = build_app(settings, bootstrap, stages, web_port=web_port)
+    log.info("worker starting", extra={"stages": stages, "bootstrap": bootstrap, "group": app.conf.id})
+    execute(app, settings)
+
+
+def execute(app: Any, settings: Settings) -> None:
+    """Run a built faust App as a worker until a signal stops it, then remove its state directory."""
+    from faust.worker import Worker
+
     worker: Any = Worker(app, loglevel=settings.log_level, quiet=True,
                          logging_config=logging_config(settings.log_level, settings.log_repeat_s), redirect_stdouts=False)
     worker.spinner = None
-    log.info("worker starting", extra={"stages": stages, "bootstrap": bootstrap, "group": app.conf.id})
     try:
         worker.execute_from_commandline()
     except SystemExit:

@@ -14,15 +14,13 @@ the worker environment (KAFKA_BOOTSTRAP_SERVERS, FRONTWIRE_TOPIC_PREFIX, ...).
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sys
 import time
 
 from aiokafka import TopicPartition
-from faust.worker import Worker
 
 from workers.app import build_app
-from workers.logs import logging_config
+from workers.runner import execute
 from workers.settings import Settings
 
 TAKE_TIMEOUT_S = 30.0
@@ -40,7 +38,7 @@ def main(stage: str, count: int) -> None:
         consumer.stop_flow()  # as a rebalance does when it starts
         await asyncio.sleep(1.5)  # faust's drain loop finishes its fetch and waits for the flow
         inputs = sorted(TopicPartition(tp.topic, tp.partition) for tp in consumer.assignment()
-                        if app.topics.acks_enabled_for(tp.topic) and not consumer._is_changelog_tp(tp))
+                        if consumer._is_stage_input(tp))
         thread = consumer._thread
         fetching = thread._ensure_consumer()
         print("READY", flush=True)
@@ -53,15 +51,7 @@ def main(stage: str, count: int) -> None:
         await consumer.perform_seek()  # what recovery does before it resumes the streams
         consumer.resume_flow()
 
-    worker = Worker(app, loglevel=settings.log_level, quiet=True,
-                    logging_config=logging_config(settings.log_level, settings.log_repeat_s), redirect_stdouts=False)
-    worker.spinner = None
-    try:
-        worker.execute_from_commandline()
-    except SystemExit:
-        pass
-    finally:
-        shutil.rmtree(str(app.conf.datadir), ignore_errors=True)
+    execute(app, settings)
 
 
 if __name__ == "__main__":
