@@ -30,7 +30,7 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(doc, default=str).decode()
 
 
-JsonFormatter.converter = __import__("time").gmtime  # type: ignore[assignment]
+JsonFormatter.converter = time.gmtime  # type: ignore[assignment]
 
 
 CLIENT_LOGGERS = ("aiokafka", "faust", "mode")
@@ -82,9 +82,7 @@ def logging_config(level: str, repeat_window_s: float = 10.0) -> dict[str, Any]:
                                 "filters": ["repeats"]}},
         "root": {"level": level, "handlers": ["stderr"]},
         "loggers": {
-            "faust": {"level": quieter},
-            "mode": {"level": quieter},
-            "aiokafka": {"level": quieter},
+            **{name: {"level": quieter} for name in CLIENT_LOGGERS},
             "trafilatura": {"level": "ERROR"},
         },
     }

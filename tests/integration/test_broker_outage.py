@@ -24,6 +24,7 @@ from tests.integration.forwarder import Forwarder
 from workers.app import STAGE_NAMES, group_id
 from workers.kafka.admin import apply_topics
 from workers.kafka.broker import EmbeddedBroker, free_port
+from workers.logs import CLIENT_LOGGERS
 from workers.operations.offsets import wait_drained
 from workers.pipeline import spawn_worker, stage_reads, stop_worker
 from workers.settings import PROJECT_ROOT, Settings
@@ -92,7 +93,7 @@ def test_workers_reconnect_after_the_broker_goes_away_and_comes_back(tmp_path, d
         (a["geonameid"], a["new_status"]) for a in GOLD), "after the outage: each seed alert exactly once"
     assert forwarder.connections > connections, "the worker never connected again"
     lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
-    client = [x for x in lines if x["logger"].startswith(("aiokafka", "faust", "mode"))]
+    client = [x for x in lines if x["logger"].startswith(CLIENT_LOGGERS)]
     # unfiltered, aiokafka wrote about 900 lines in this outage (measured); repeats are now held back and counted
     assert 0 < len(client) <= MAX_CLIENT_LINES, f"{len(client)} client log lines in a {OUTAGE_S:.0f} s outage"
     assert any(x.get("repeated", 0) > 0 for x in client), "no line says how many repeats were held back"

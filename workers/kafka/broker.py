@@ -86,8 +86,8 @@ class EmbeddedBroker:
         if self.port == 0:
             self.port = free_port(self.host)
         url = f"tcp://{self.host}:{self.port}"
-        advertised = f"tcp://{self.host}:{self.advertised_port or self.port}"
-        cmd = [str(binary), "broker", "--listener-url", url, "--advertised-listener-url", advertised,
+        cmd = [str(binary), "broker", "--listener-url", url,
+               "--advertised-listener-url", f"tcp://{self.bootstrap_servers}",
                "--storage-engine", "memory://tansu/"]
         env = dict(os.environ)
         env.setdefault("RUST_LOG", "error")
