@@ -1,28 +1,26 @@
-"""The stage cores chained in-process, without a broker: `explain`, `eval` and the bare-chain benchmark.
+"""The stages chained in-process, without a broker: `explain`, `eval` and the bare-chain benchmark.
 
-The same pure functions the agents call, in the same order, so what this shows is what the
-pipeline does (an integration test checks both give the same alerts).
+The same `Stage` objects the workers bind to Kafka, with their state in dicts: each step's messages
+go, as JSON values decoded again, to the stage that reads their topic, so what this shows is what
+the pipeline does (an integration test checks both give the same alerts).
 """
 
 from __future__ import annotations
 
-import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workers.records import Claim, ExtractedArticle, Mention, NormalizedArticle, RawArticle, Rejection
 from workers.settings import Settings
+from workers.stage import Stage
 from workers.stage0_replay.core import ReplayItem, Skipped, article_from_file, read_replay_dir
-from workers.stage1_extract.agent import limits_from
-from workers.stage1_extract.core import extract_article
-from workers.stage2_dedup.agent import config_from
-from workers.stage2_dedup.core import DedupIndex
-from workers.stage3_normalize.core import find_mentions
-from workers.stage3_normalize.gazetteer import Gazetteer, load_gazetteer
-from workers.stage4_claims.core import article_verdicts, extract_claims
-from workers.stage5_alerts.core import Alert, SettlementState, apply_claim
-from workers.timeutil import utc_now_iso
+from workers.stage3_normalize.gazetteer import Gazetteer
+from workers.stage3_normalize.stage import NormalizeStage
+from workers.stage4_claims.stage import analyse
+from workers.stage5_alerts.core import SettlementState, live_alerts
+from workers.stages import STAGE_NAMES, make_stage
 
 
 @dataclass
@@ -35,10 +33,11 @@ class ArticleTrace:
     extracted: ExtractedArticle | None = None
     duplicate_of: str | None = None
     similarity: float | None = None
+    relabelled: list[str] = field(default_factory=list)  # earlier arrivals found to copy this article
     mentions: list[Mention] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)  # every claim, counted or set aside (`analyse` only)
     verdicts: list[Claim] = field(default_factory=list)
-    alerts: list[Alert] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)  # alerts-topic messages this article caused
 
     @property
     def stem(self) -> str:
@@ -47,52 +46,71 @@ class ArticleTrace:
 
 
 class Chain:
-    """Stage cores with their state (dedup index, settlement statuses), fed one raw article at a time."""
+    """Every stage, opened once with in-memory state, fed one raw article at a time."""
 
     def __init__(self, settings: Settings, gazetteer: Gazetteer | None = None) -> None:
         self.settings = settings
-        self.limits = limits_from(settings)
-        self.gazetteer = gazetteer or load_gazetteer(settings.data_dir / "gazetteer")
-        self.dedup = DedupIndex(config_from(settings))
-        self.states: dict[int, SettlementState] = {}
+        self.stages: dict[str, Stage] = {}
+        for name in STAGE_NAMES:
+            stage = NormalizeStage(settings, gazetteer=gazetteer) if name == "normalize" else make_stage(name, settings)
+            stage.open({})
+            self.stages[name] = stage
+        self._reader_of = {role: stage for stage in self.stages.values() for role in stage.spec.inputs}
 
-    def analyse(self, raw: RawArticle, origin: str) -> ArticleTrace:
-        """Extraction, mentions and claims of one article (no dedup, no state)."""
-        return self._trace(raw, origin, remember=False)
+    @property
+    def states(self) -> dict[int, SettlementState]:
+        """Each settlement's state in the alerts stage."""
+        return {int(k): SettlementState.from_dict(v) for k, v in self.stages["alerts"].state.items()}
 
     def process(self, raw: RawArticle, origin: str) -> ArticleTrace:
-        """The whole chain for one article: extract, dedup, normalize, claims, status and alerts."""
-        trace = self._trace(raw, origin, remember=True)
-        for verdict in trace.verdicts:
-            verdict.duplicate_of = trace.duplicate_of
-            outcome = apply_claim(self.states.get(verdict.settlement.id), verdict, utc_now_iso())
-            if outcome.state is not None:
-                self.states[verdict.settlement.id] = outcome.state
-            if outcome.alert is not None:
-                trace.alerts.append(outcome.alert)
+        """The whole chain for one article: every stage, state kept, messages routed by topic role."""
+        trace = ArticleTrace(origin=origin, raw=raw)
+        queue: deque[tuple[str, dict[str, Any]]] = deque([("raw", raw.to_dict())])
+        while queue:
+            role, value = queue.popleft()
+            stage = self._reader_of.get(role)
+            if stage is None:  # alerts and status: the chain's end
+                if role == "alerts":
+                    trace.alerts.append(value)
+                continue
+            record = stage.decoders[role][1](value)
+            result = stage.step(role, record)
+            if result.rejection is not None:
+                trace.rejection = result.rejection
+                continue
+            for emit in result.emits:
+                self._observe(trace, emit.role, emit.value)
+                queue.append((emit.role, emit.value))
+            stage.apply(result.writes)
         return trace
 
-    def _trace(self, raw: RawArticle, origin: str, *, remember: bool) -> ArticleTrace:
-        """Extract, (if `remember`) dedup against earlier articles, find mentions and claims."""
+    def analyse(self, raw: RawArticle, origin: str) -> ArticleTrace:
+        """Extraction, mentions and every claim of one article, without dedup or statuses (nothing kept)."""
         trace = ArticleTrace(origin=origin, raw=raw)
-        extracted = extract_article(raw, self.limits)
-        if isinstance(extracted, Rejection):
-            trace.rejection = extracted
+        result = self.stages["extract"].step("raw", raw)
+        if result.rejection is not None:
+            trace.rejection = result.rejection
             return trace
-        trace.extracted = extracted
-        if remember:
-            decision = self.dedup.check(extracted)
-            self.dedup.remember(extracted, decision)
-            self.dedup.expire(min(self.dedup.watermark or 0.0, time.time()))
-            if decision.is_duplicate and decision.duplicate is not None:
-                # as in the pipeline: a duplicate's claims carry duplicate_of and only add provenance
-                trace.duplicate_of = decision.duplicate.duplicate_of
-                trace.similarity = decision.duplicate.similarity
-        trace.mentions = find_mentions(extracted.text, self.gazetteer, language=extracted.language)
-        normalized = NormalizedArticle(article=extracted, mentions=trace.mentions, duplicate_of=trace.duplicate_of)
-        trace.claims = extract_claims(normalized)
-        trace.verdicts = article_verdicts(trace.claims)
+        trace.extracted = ExtractedArticle.from_dict(result.emits[0].value)
+        normalized = NormalizedArticle.from_dict(self.stages["normalize"].step("unique", trace.extracted).emits[0].value)
+        trace.mentions = normalized.mentions
+        trace.claims, trace.verdicts = analyse(normalized)
         return trace
+
+    @staticmethod
+    def _observe(trace: ArticleTrace, role: str, value: dict[str, Any]) -> None:
+        """Keep what the trace of an article shows from one message of its chain."""
+        own = trace.raw is not None and value.get("article_id") == trace.raw.article_id
+        if role == "extracted":
+            trace.extracted = ExtractedArticle.from_dict(value)
+        elif role == "duplicates" and own:
+            trace.duplicate_of, trace.similarity = value["duplicate_of"], value["similarity"]
+        elif role == "duplicates":
+            trace.relabelled.append(value["article_id"])
+        elif role == "normalized" and own:
+            trace.mentions = NormalizedArticle.from_dict(value).mentions
+        elif role == "claims" and own:
+            trace.verdicts.append(Claim.from_dict(value))
 
 
 def raw_from_item(item: ReplayItem) -> RawArticle | Rejection:
@@ -105,7 +123,7 @@ def raw_from_item(item: ReplayItem) -> RawArticle | Rejection:
 
 def run_directory(directory: Path, settings: Settings, gazetteer: Gazetteer | None = None
                   ) -> tuple[list[ArticleTrace], Chain]:
-    """Replay `directory` through the in-process chain from an empty state."""
+    """Replay `directory` through the in-process chain from an empty state, in file order."""
     chain = Chain(settings, gazetteer)
     traces: list[ArticleTrace] = []
     for item in read_replay_dir(directory, settings.max_message_bytes):
@@ -117,6 +135,11 @@ def run_directory(directory: Path, settings: Settings, gazetteer: Gazetteer | No
             continue
         traces.append(chain.process(raw, item.origin))
     return traces, chain
+
+
+def directory_alerts(traces: list[ArticleTrace]) -> list[dict[str, Any]]:
+    """The live alerts a replay produced: every shift sent and not withdrawn, in the order they took effect."""
+    return live_alerts([a for t in traces for a in t.alerts])
 
 
 def explain_file(path: Path, settings: Settings, gazetteer: Gazetteer | None = None) -> ArticleTrace:

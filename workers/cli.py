@@ -50,12 +50,15 @@ def _progress(total: int, label: str) -> Any:
 def run(
     directory: Optional[Path] = typer.Argument(None, help="Replay directory (default: seeds/)."),
     json_out: bool = typer.Option(False, "--json", help="Print the alerts as JSON, one per line, and nothing else."),
-    ordered: bool = typer.Option(True, "--ordered/--unordered",
-                                 help="Wait for each article to pass every stage before the next (file order "
-                                      "decides, as in the evaluation); --unordered streams at full speed."),
     rate: Optional[float] = typer.Option(None, "--rate", min=0.01, help="Articles per second (default: no pacing)."),
 ) -> None:
-    """Run the whole pipeline on DIR and print the alerts it produced (embedded broker unless set)."""
+    """Run the whole pipeline on DIR and print the alerts it produced (embedded broker unless set).
+
+    Articles stream through the stages at full speed, in any order: the alerts are ordered by the
+    reports' publication time (then article id), so they are those `frontwire eval` gives. A shift
+    found after newer reports had arrived is sent late, and one a late report removes is withdrawn
+    on the alerts topic; what is printed is the alerts that stand, in the order they took effect.
+    """
     from workers.kafka.bootstrap import bootstrap_servers
     from workers.pipeline import PipelineError, run_pipeline
     from workers.render import alert_block
@@ -67,7 +70,7 @@ def run(
     bar = None if json_out else _progress(total, "replaying")
     try:
         with bootstrap_servers(settings) as bootstrap:
-            result = asyncio.run(run_pipeline(settings, bootstrap, directory, ordered=ordered, rate=rate,
+            result = asyncio.run(run_pipeline(settings, bootstrap, directory, rate=rate,
                                               on_item=(lambda _i: bar.update(1)) if bar else None))
     except PipelineError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -83,7 +86,8 @@ def run(
         sys.stdout.flush()
         return
     typer.echo(result.replay.summary(), err=True)
-    typer.echo(f"{len(result.alerts)} alert(s) from {directory} in {result.seconds:.1f}s\n")
+    revised = f" ({result.late} sent late, {result.withdrawn} withdrawn on the topic)" if result.withdrawn or result.late else ""
+    typer.echo(f"{len(result.alerts)} alert(s) from {directory} in {result.seconds:.1f}s{revised}\n")
     for alert in result.alerts:
         typer.echo(alert_block(alert) + "\n")
 
@@ -128,7 +132,7 @@ def worker(
     stage: str = typer.Argument(..., help="extract, dedup, normalize, claims, alerts, a comma list, or all."),
 ) -> None:
     """Run one stage (its own consumer group; run more processes to scale) or all stages in one process."""
-    from workers.app import STAGE_NAMES, stage_specs
+    from workers.stages import STAGE_NAMES, stage_specs
     from workers.kafka.bootstrap import bootstrap_servers
     from workers.runner import run_worker
 

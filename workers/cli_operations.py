@@ -42,7 +42,7 @@ def _cluster_settings(what: str) -> Settings:
 
 
 def _stage_option(stage: Optional[str]) -> Optional[str]:
-    from workers.app import STAGE_NAMES
+    from workers.stages import STAGE_NAMES
 
     if stage is not None and stage not in STAGE_NAMES:
         typer.echo(f"error: unknown stage {stage!r}; stages are {', '.join(STAGE_NAMES)}", err=True)
@@ -107,7 +107,7 @@ def dlq_replay(
     Each distinct input is published once per replay; replaying again is harmless (stages are idempotent).
     An input that is still bad lands on the dead-letter topic again.
     """
-    from workers.app import STAGES
+    from workers.stages import STAGES
     from workers.operations.deadletters import ReplayReport, read_dead_letters, replay_dead_letters, select
     from workers.topics import load_topics
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from workers.chain import ArticleTrace, run_directory
+from workers.chain import ArticleTrace, directory_alerts, run_directory
+from workers.stage5_alerts.core import live_alerts
 from workers.settings import Settings
 
 
@@ -105,7 +106,7 @@ def evaluate_in_process(scenario: Path, settings: Settings, gazetteer: Any = Non
     """Run one scenario through the in-process chain and score it."""
     gold = json.loads((scenario / "gold.json").read_text(encoding="utf-8"))
     traces, chain = run_directory(scenario, settings, gazetteer)
-    pairs = [(a.settlement.id, a.new_status) for t in traces for a in t.alerts]
+    pairs = [(a["settlement"]["id"], a["new_status"]) for a in directory_alerts(traces)]
     final = {sid: state.status for sid, state in chain.states.items()}
     return score_scenario(scenario.name, gold, pairs, final, mentions_by_stem(traces))
 
@@ -116,9 +117,9 @@ def mentions_by_stem(traces: list[ArticleTrace]) -> dict[str, set[int]]:
 
 
 def final_from_alerts(alerts: list[dict[str, Any]]) -> dict[int, str]:
-    """The last status each settlement was alerted to."""
+    """The status each settlement's last live shift (in event order) set."""
     final: dict[int, str] = {}
-    for alert in alerts:
+    for alert in live_alerts(alerts):
         final[int(alert["settlement"]["id"])] = alert["new_status"]
     return final
 

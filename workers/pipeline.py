@@ -1,4 +1,4 @@
-"""`frontwire run`: broker, topics, every stage, replay, drain (consumer lag zero), collect alerts, stop."""
+"""`frontwire run`: topics, every stage, replay at full speed, drain (consumer lag zero), collect the live alerts, stop."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from typing import Any, Callable
 
 import orjson
 
-from workers.app import STAGES, group_id
+from workers.app import group_id
+from workers.stages import STAGES
 from workers.kafka.admin import apply_topics
 from workers.kafka.broker import _die_with_parent
 from workers.kafka.lag import LagProbe
@@ -22,6 +23,7 @@ from workers.kafka.reading import end_offsets, read_range
 from workers.settings import Settings
 from workers.stage0_replay.core import ReplayItem, Skipped
 from workers.stage0_replay.publish import ReplayReport, replay_directory
+from workers.stage5_alerts.core import live_alerts
 from workers.topics import TopicSpec, load_topics
 
 log = logging.getLogger(__name__)
@@ -33,11 +35,22 @@ class PipelineError(RuntimeError):
 
 @dataclass
 class RunResult:
-    """What one `run` produced."""
+    """What one `run` produced: the live alerts, and every message it put on the alerts topic."""
 
-    alerts: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)  # shifts not withdrawn, in the order they took effect
+    messages: list[dict[str, Any]] = field(default_factory=list)  # the alerts topic's new messages, in topic order
     replay: ReplayReport = field(default_factory=ReplayReport)
     seconds: float = 0.0
+
+    @property
+    def late(self) -> int:
+        """Alerts sent after newer reports had arrived (they took effect earlier)."""
+        return sum(1 for m in self.messages if m.get("late"))
+
+    @property
+    def withdrawn(self) -> int:
+        """Alerts a late report removed from the history (each withdrawn by a message on the topic)."""
+        return sum(1 for m in self.messages if m.get("retracts"))
 
 
 def stage_reads(settings: Settings, topics: dict[str, TopicSpec], groups: dict[str, str]) -> list[tuple[str, TopicSpec]]:
@@ -71,43 +84,40 @@ def stop_worker(proc: subprocess.Popen[bytes], timeout_s: float = 20.0) -> int:
     return int(proc.returncode or 0)
 
 
-async def run_pipeline(settings: Settings, bootstrap: str, directory: Path, *, ordered: bool = True,
-                       rate: float | None = None, on_item: Callable[[ReplayItem | Skipped], None] | None = None
-                       ) -> RunResult:
-    """Run every stage on `bootstrap`, replay `directory`, wait for the drain, return the new alerts."""
+async def run_pipeline(settings: Settings, bootstrap: str, directory: Path, *, rate: float | None = None,
+                       on_item: Callable[[ReplayItem | Skipped], None] | None = None) -> RunResult:
+    """Run every stage on `bootstrap`, replay `directory` at full speed (or `rate`), wait for the drain, return the alerts.
+
+    Articles flow through the stages concurrently and in any order; the alerts do not depend on it
+    (event time: CONTRACT §3), so the result is the live alert set whatever the order of arrival.
+    """
     started = time.monotonic()
     topics = load_topics(settings.topics_file, settings.topic_prefix)
-    report = await apply_topics(settings, bootstrap, list(topics.values()))
-    for line in report.drift:
-        log.warning("topic drift", extra={"drift": line})
-    before = await end_offsets(settings, bootstrap, topics["alerts"])
     stage_names = [s.name for s in STAGES]
     group = group_id(settings, stage_names)
-    worker = spawn_worker(settings, bootstrap, stage_names,
+    worker = spawn_worker(settings, bootstrap, stage_names,  # first: its start-up overlaps ours
                           {"FRONTWIRE_COMMIT_INTERVAL_S": os.environ.get("FRONTWIRE_COMMIT_INTERVAL_S", "0.1")})
     result = RunResult()
     try:
+        report = await apply_topics(settings, bootstrap, list(topics.values()))
+        for line in report.drift:
+            log.warning("topic drift", extra={"drift": line})
+        before = await end_offsets(settings, bootstrap, topics["alerts"])
         async with LagProbe(settings, bootstrap, stage_reads(settings, topics, {s: group for s in stage_names})) as probe:
-
-            async def drained() -> None:
-                if not await probe.wait_drained(settings.drain_timeout_s, alive=lambda: worker.poll() is None):
-                    if worker.poll() is not None:
-                        raise PipelineError(f"the worker exited with code {worker.returncode} (its log is above)")
-                    raise PipelineError(f"the pipeline did not drain within {settings.drain_timeout_s:.0f}s "
-                                        "(FRONTWIRE_DRAIN_TIMEOUT_S)")
-
-            result.replay = await replay_directory(
-                settings, bootstrap, topics["raw"].name, directory, rate=rate, on_item=on_item,
-                after_each=(lambda _item: drained()) if ordered else None,
-            )
-            await drained()
+            result.replay = await replay_directory(settings, bootstrap, topics["raw"].name, directory, rate=rate,
+                                                   on_item=on_item)
+            if not await probe.wait_drained(settings.drain_timeout_s, alive=lambda: worker.poll() is None):
+                if worker.poll() is not None:
+                    raise PipelineError(f"the worker exited with code {worker.returncode} (its log is above)")
+                raise PipelineError(f"the pipeline did not drain within {settings.drain_timeout_s:.0f}s "
+                                    "(FRONTWIRE_DRAIN_TIMEOUT_S)")
         after = await end_offsets(settings, bootstrap, topics["alerts"])
-        result.alerts = [orjson.loads(value) for _, value in await read_range(settings, bootstrap, topics["alerts"],
-                                                                               before, after)]
+        result.messages = [orjson.loads(value) for _, value in await read_range(settings, bootstrap, topics["alerts"],
+                                                                                 before, after)]
     finally:
         code = stop_worker(worker)
         if code not in (0, -signal.SIGTERM):
             log.warning("worker exited with a non-zero code", extra={"code": code})
-    result.alerts.sort(key=lambda a: (a.get("emitted_at", ""), a.get("alert_id", "")))
+    result.alerts = live_alerts(result.messages)
     result.seconds = time.monotonic() - started
     return result

@@ -17,13 +17,24 @@ def safe(text: Any, limit: int = 400) -> str:
 
 
 def alert_block(alert: dict[str, Any]) -> str:
-    """One alert as a readable block: settlement, old → new status, confidence, quotes and sources."""
+    """One alert as a readable block: settlement, old → new status, confidence, quotes and sources.
+
+    A late alert says "(late)"; a withdrawal says "withdrawn" and names the alert it withdraws.
+    """
     s = alert["settlement"]
     oblast = f", {safe(s.get('oblast'))} oblast" if s.get("oblast") else ""
+    if alert.get("retracts"):
+        return "\n".join([
+            f"✕ {safe(s['name'])}{oblast} (geonameid {s['id']}): withdrawn: "
+            f"{alert['previous_status']} → {alert['new_status']} (alert {safe(alert['retracts'])[:12]})",
+            f"  {safe(alert.get('reason') or 'a late report changed the history')}",
+        ])
+    effective = f" · took effect {safe(alert['effective_at'])}" if alert.get("effective_at") else ""
     lines = [
         f"● {safe(s['name'])}{oblast} (geonameid {s['id']}): "
-        f"{alert['previous_status']} → {alert['new_status']}",
-        f"  event {safe(alert['event'])} · confidence {alert['confidence']:.2f} · alert {alert['alert_id'][:12]}",
+        f"{alert['previous_status']} → {alert['new_status']}" + (" (late)" if alert.get("late") else ""),
+        f"  event {safe(alert['event'])} · confidence {alert['confidence']:.2f} · alert {alert['alert_id'][:12]}"
+        + effective,
     ]
     for ev in alert.get("evidence", []):
         who = f" ({safe(ev['attribution'])})" if ev.get("attribution") else ""

@@ -75,10 +75,12 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("FRONTWIRE_MAX_TEXT_CHARS", "200000", "largest extracted main text kept, characters"),
     Setting("FRONTWIRE_MIN_TEXT_CHARS", "40", "shortest main text accepted, characters"),
     Setting("FRONTWIRE_LANGDETECT_SAMPLE_CHARS", "2000", "characters of main text given to language detection"),
-    Setting("FRONTWIRE_DEDUP_THRESHOLD", "0.55", "estimated share of a new article's shingles found in an earlier one (containment) at or above which it is a near-duplicate"),
+    Setting("FRONTWIRE_DEDUP_THRESHOLD", "0.55", "estimated share of an article's shingles found in one published before it (containment) at or above which it is a near-duplicate"),
     Setting("FRONTWIRE_DEDUP_SHINGLE", "4", "word shingle size for MinHash"),
     Setting("FRONTWIRE_DEDUP_PERMUTATIONS", "128", "MinHash permutations"),
-    Setting("FRONTWIRE_DEDUP_WINDOW_DAYS", "7", "how long an article is remembered for duplicate detection, days"),
+    Setting("FRONTWIRE_DEDUP_WINDOW_DAYS", "7", "how long an article is remembered for duplicate detection after it arrived (processing time), days; copies are found whatever the gap between publication dates"),
+    Setting("FRONTWIRE_DEDUP_KEEP_ARTICLES", "2000", "originals whose extracted article dedup keeps, to re-label one as a copy when an earlier original arrives after it"),
+    Setting("FRONTWIRE_TIMELINE_MAX_REPORTS", "100", "reports kept per settlement timeline; older ones are folded into the status and a report older than them can no longer revise the history"),
     Setting("FRONTWIRE_DRAIN_TIMEOUT_S", "120", "how long `frontwire run` waits for the pipeline to drain"),
 )
 
@@ -116,6 +118,8 @@ class Settings:
     dedup_shingle: int = 4
     dedup_permutations: int = 128
     dedup_window_days: float = 7.0
+    dedup_keep_articles: int = 2000
+    timeline_max_reports: int = 100
     drain_timeout_s: float = 120.0
 
     @classmethod
@@ -153,6 +157,8 @@ class Settings:
             dedup_shingle=_env_int(env, "FRONTWIRE_DEDUP_SHINGLE", d.dedup_shingle),
             dedup_permutations=_env_int(env, "FRONTWIRE_DEDUP_PERMUTATIONS", d.dedup_permutations),
             dedup_window_days=_env_float(env, "FRONTWIRE_DEDUP_WINDOW_DAYS", d.dedup_window_days),
+            dedup_keep_articles=_env_int(env, "FRONTWIRE_DEDUP_KEEP_ARTICLES", d.dedup_keep_articles),
+            timeline_max_reports=_env_int(env, "FRONTWIRE_TIMELINE_MAX_REPORTS", d.timeline_max_reports),
             drain_timeout_s=_env_float(env, "FRONTWIRE_DRAIN_TIMEOUT_S", d.drain_timeout_s),
         )
 

@@ -21,7 +21,8 @@ import pytest
 
 from tests.integration.conftest import read_json, worker_env
 from tests.integration.forwarder import Forwarder
-from workers.app import STAGE_NAMES, group_id
+from workers.app import group_id
+from workers.stages import STAGE_NAMES
 from workers.kafka.admin import apply_topics
 from workers.kafka.broker import EmbeddedBroker, free_port
 from workers.logs import CLIENT_LOGGERS

@@ -9,7 +9,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from tests.integration.conftest import read_all, read_json, worker_env
-from workers.app import STAGE_NAMES, STAGES, group_id
+from workers.app import group_id
+from workers.stages import STAGE_NAMES, STAGES
 from workers.kafka.lag import LagProbe
 from workers.pipeline import spawn_worker, stage_reads, stop_worker
 

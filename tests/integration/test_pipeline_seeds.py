@@ -12,7 +12,8 @@ import orjson
 from tests.integration.conftest import read_all_async, read_json, worker_env
 from workers.kafka.lag import LagProbe
 from workers.pipeline import run_pipeline, spawn_worker, stage_reads, stop_worker
-from workers.app import STAGE_NAMES, group_id
+from workers.app import group_id
+from workers.stages import STAGE_NAMES
 from workers.schemas import validate
 from workers.settings import PROJECT_ROOT
 from workers.stage0_replay.publish import replay_directory

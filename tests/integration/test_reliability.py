@@ -34,7 +34,8 @@ from prometheus_client import CollectorRegistry, generate_latest
 from typer.testing import CliRunner
 
 from tests.integration.conftest import worker_env
-from workers.app import STAGE_NAMES, STAGES, group_id
+from workers.app import group_id
+from workers.stages import STAGE_NAMES, STAGES
 from workers.cli_operations import register
 from workers.kafka.broker import EmbeddedBroker, free_port
 from workers.operations.deadletters import DeadLetterEntry, read_dead_letters

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import read_json, worker_env
-from workers.app import STAGE_NAMES, group_id
+from workers.app import group_id
+from workers.stages import STAGE_NAMES
 from workers.kafka.lag import LagProbe
 from workers.pipeline import spawn_worker, stage_reads, stop_worker
 from workers.settings import PROJECT_ROOT

@@ -25,7 +25,8 @@ import orjson
 import pytest
 
 from tests.integration.conftest import worker_env
-from workers.app import STAGE_NAMES, STAGES, group_id
+from workers.app import group_id
+from workers.stages import STAGE_NAMES, STAGES
 from workers.operations.offsets import read_topic, true_lags, wait_drained
 from workers.pipeline import spawn_worker, stop_worker
 from workers.records import Claim, RawArticle, Rejection

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from workers.operations.ledger import PublishedLedger
-from workers.stage5_alerts.agent import AssignmentLedger
+from workers.operations.ledger import AssignmentLedger
 
 
 class FakeLedger(PublishedLedger):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from workers.app import STAGE_NAMES
+from workers.stages import STAGE_NAMES
 from workers.settings import SETTINGS_DOC
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from workers.app import STAGES, STAGE_NAMES
+from workers.stages import STAGES, STAGE_NAMES
 from workers.settings import SETTINGS_DOC
 from workers.topics import load_topics
 

@@ -3,7 +3,7 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from workers.app import STAGES
+from workers.stages import STAGES
 from workers.schemas import SchemaViolation, schema_names, validate
 from workers.settings import Settings
 from workers.topics import load_topics

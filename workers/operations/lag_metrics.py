@@ -13,7 +13,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Gauge
 
-from workers.app import stage_specs
+from workers.stages import stage_specs
 from workers.operations.offsets import true_lags
 from workers.settings import Settings
 from workers.topics import load_topics

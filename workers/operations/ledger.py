@@ -94,3 +94,38 @@ def ledger_for(topic: Any, settings: Settings, partitions: int) -> PublishedLedg
     """A ledger of the faust `topic`, on the broker its app is connected to."""
     bootstrap = ",".join(f"{url.host}:{url.port or 9092}" for url in topic.app.conf.broker)
     return PublishedLedger(settings, bootstrap, topic.get_topic_name(), partitions)
+
+
+class AssignmentLedger:
+    """A `PublishedLedger` read back once per partition assignment, then kept by this worker's own sends.
+
+    Only messages sent by an earlier owner of the partitions can be unknown to this worker (the stage
+    and its output are keyed alike, so while it holds the partitions it is their only writer, and it
+    records every id it sends). A read-back costs at least one idle fetch (100 ms or more), so doing
+    it per message was most of the alerts stage's latency (measured with bench/pipeline.py).
+    """
+
+    def __init__(self, ledger: PublishedLedger) -> None:
+        self.ledger = ledger
+        self.caught_up = False  # since the last (re)assignment
+        self.assignments = 0
+
+    def reassigned(self) -> None:
+        """Partitions changed hands: the next check reads the topic back again."""
+        self.caught_up = False
+        self.assignments += 1
+
+    async def published(self, message_id: str) -> bool:
+        """True if the id is already on the topic; reads it back only on the first check after an assignment."""
+        if self.caught_up:
+            return self.ledger.known(message_id)
+        assignment = self.assignments
+        found = await self.ledger.published(message_id)
+        self.caught_up = assignment == self.assignments  # a rebalance during the read-back: read again next time
+        return found
+
+    def add(self, message_id: str) -> None:
+        self.ledger.add(message_id)
+
+    async def close(self) -> None:
+        await self.ledger.close()

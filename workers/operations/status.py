@@ -14,7 +14,8 @@ from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
 
-from workers.app import STAGE_NAMES, STAGES, StageSpec
+from workers.stages import STAGE_NAMES, STAGES
+from workers.stage import StageSpec
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.lag import PartitionLag
 from workers.operations.deadletters import read_dead_letters

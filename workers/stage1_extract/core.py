@@ -33,6 +33,7 @@ import binascii
 from dataclasses import dataclass
 
 from workers.records import ExtractedArticle, RawArticle, Rejection
+from workers.settings import Settings
 from workers.stage1_extract import html as html_path
 from workers.stage1_extract.decoding import decode_bytes
 from workers.stage1_extract.language import detect_language, normalize_code
@@ -75,6 +76,12 @@ class ExtractLimits:
     max_text_chars: int = 200_000
     min_text_chars: int = 40
     langdetect_sample_chars: int = 2000
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ExtractLimits":
+        """The limits the FRONTWIRE_MAX_* and FRONTWIRE_LANGDETECT_* settings describe."""
+        return cls(max_raw_bytes=settings.max_raw_bytes, max_text_chars=settings.max_text_chars,
+                   min_text_chars=settings.min_text_chars, langdetect_sample_chars=settings.langdetect_sample_chars)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Dedup core: is this article a copy of one seen before? Pure; the agent owns Kafka and the table.
+"""Dedup core: is this article a copy of an earlier one, and are earlier arrivals copies of it? Pure.
 
 Keying and partitioning
     Near-duplicates must be findable whatever source, key or partition they come from, and no
@@ -13,41 +13,51 @@ Keying and partitioning
     partition and a join of the answers: not worth it at this rate.
 
 State
-    The agent keeps a changelog-backed faust Table (key: article_id; value: the
-    JSON-serialisable dict `remember()` returns) and applies every write `remember()` and
-    `expire()` return (value None = delete). On start-up or after a rebalance it calls
-    `restore(key, value)` for every entry of the table; the in-memory LSH is rebuilt from the
-    stored signatures, so nothing is recomputed from text. A SIGKILL between the output and
-    the table write (or the other way round) is harmless: the redelivered article gets the
-    same answer, either computed again or repeated from the table (see Replays).
+    The stage (stage.py) keeps a changelog-backed table (key: article_id, or doc:<article_id>;
+    value: the JSON-serialisable dict `remember()` returns) and applies every write `remember()`
+    and `expire()` return (value None = delete), after the step's messages are sent. On start-up
+    or after a rebalance it calls `restore(key, value)` for every entry of the table; the
+    in-memory LSH is rebuilt from the stored signatures, so nothing is recomputed from text. A
+    SIGKILL between the output and the table write is harmless: the redelivered article gets the
+    same answer, computed again, or repeated from the table (see Replays).
 
-Time
-    The window runs on event time: an article's `published_at`. `check()` ignores
-    remembered articles more than `window_s` away from the article's own time, so its answer
-    does not depend on when `expire()` last ran, and never reads a clock. The agent calls
-    `expire(now_ts)` with `min(index.watermark, wall-clock)`: the watermark (latest
-    published_at remembered) lets a replay of 2022 reports dedup as they did then, the
-    wall-clock cap keeps one article with a far-future date from wiping the index.
-    `max_entries` bounds memory even when the window holds more articles than planned.
+Order
+    The original of a set of copies is the earliest by (published_at, article_id), whatever arrives
+    first, so the labels are a function of the set of articles, not of their arrival order. An
+    article A is a copy when an article earlier in that order holds it: the same fingerprint
+    (exact), or a near-duplicate that contains A (see below). Both directions are checked on
+    arrival: a new article is compared with the earlier articles remembered (is it a copy?) and with
+    the later ones that are still originals (are they copies of it?). The second case is an original
+    arriving after its copy (a backlog read from several partitions, a late feed): the copy is
+    re-labelled, in `DedupDecision.relabels`, and the stage sends it again on the duplicates topic
+    with its extracted article, so its claims downstream become republications. That needs the
+    copy's article: the index keeps the extracted article of the last `keep_articles` originals
+    (table keys `doc:<article_id>`); an original older than that can no longer be re-labelled.
+
+Memory
+    Exact copies are found whatever the gap between publication dates, and near copies too: the
+    window bounds memory, not the distance between dates. An article is remembered for `window_s`
+    of processing time (since it arrived) and at most `max_entries` are kept, the earliest arrivals
+    going first; an article forgotten cannot be matched any more.
 
 Exact and near duplicates
     Exact: sha256 of the normalised text (case, punctuation, whitespace folded). Near:
     MinHash (datasketch) over word shingles of the body (headline and short lines left out:
-    see shingles.py) and banded LSH (bands.py). A candidate is a near-duplicate when the
-    estimated share of the new article's shingles found in it, the containment, reaches
+    see shingles.py) and banded LSH (bands.py). The later article is a near-duplicate of the
+    earlier one when the estimated share of its shingles found in the earlier, the containment, reaches
     `threshold`: a republication that adds a footer or drops paragraphs still is one, while
     an article that copies a report and adds as much of its own news, or a live blog that
     quotes it, is not. Two guards keep new reports out of the duplicates: the estimated
     Jaccard similarity must reach `min_jaccard` (a short item sharing stock sentences with a
-    long one), and at least `min_names` of the new article's names and figures must be
+    long one), and at least `min_names` of the later article's names and figures must be
     known to the earlier one (names.py: yesterday's bulletin from the same template, about
     other places and numbers, shares most shingles with today's). The similarity reported is
     the estimated Jaccard similarity (1.0 for an exact copy).
 
 Replays
-    An article_id seen before is never a duplicate of itself: `check()` repeats the first
-    answer (original, or duplicate of the same original) with `replay=True`, and
-    `remember()` does nothing for it, so Kafka redeliveries and whole replays are idempotent.
+    An article_id seen before is never a duplicate of itself: `check()` repeats its current
+    label (original, or duplicate, a re-label included) with `replay=True`, and `remember()` does
+    nothing for it, so Kafka redeliveries and whole replays are idempotent.
 """
 
 from __future__ import annotations
@@ -66,30 +76,33 @@ from workers.stage2_dedup import minhash, names
 from workers.stage2_dedup.bands import BandIndex
 from workers.stage2_dedup.shingles import body_indices, fingerprint, paragraphs, shingle_hashes
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 MIN_TERMS = 5  # fewer names and figures than this say too little to veto a copy
+DOC_PREFIX = "doc:"  # table keys of the extracted articles kept for re-labelling
 
 
 @dataclass(frozen=True)
 class DedupConfig:
     """Parameters of duplicate detection (settings FRONTWIRE_DEDUP_*)."""
 
-    threshold: float = 0.55  # estimated containment of the new article in an earlier one
+    threshold: float = 0.55  # estimated containment of the later article in the earlier one
     min_jaccard: float = 0.3  # and at least this estimated Jaccard similarity
-    min_names: float = 0.6  # and at least this share of its names and figures known to the earlier one
+    min_names: float = 0.6  # and at least this share of the later article's names and figures known to the earlier
     shingle: int = 4  # words per shingle
     permutations: int = 128  # MinHash permutations
-    window_s: float = 7 * 86400.0  # how long an article is remembered (event time)
+    window_s: float = 7 * 86400.0  # how long an article is remembered after it arrived (processing time)
     seed: int = 1  # MinHash seed: changing it invalidates the stored signatures
     band_rows: int = 3  # LSH rows per band; permutations // band_rows bands
     min_words: int = 5  # shorter paragraphs (datelines, credits) are not shingled
-    max_entries: int = 1_000_000  # hard cap on remembered articles; the oldest go first
+    max_entries: int = 1_000_000  # hard cap on remembered articles; the earliest arrivals go first
+    keep_articles: int = 2000  # originals whose extracted article is kept for re-labelling
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DedupConfig":
         """The config the FRONTWIRE_DEDUP_* settings describe (other fields keep their defaults)."""
         return cls(threshold=settings.dedup_threshold, shingle=settings.dedup_shingle,
-                   permutations=settings.dedup_permutations, window_s=settings.dedup_window_days * 86400.0)
+                   permutations=settings.dedup_permutations, window_s=settings.dedup_window_days * 86400.0,
+                   keep_articles=settings.dedup_keep_articles)
 
     def state_tag(self) -> str:
         """What stored signatures depend on: entries with another tag are not restored."""
@@ -98,41 +111,44 @@ class DedupConfig:
 
 @dataclass(frozen=True)
 class ArticleFeatures:
-    """What the index keeps of an article: event time, fingerprint, shingle count, signature."""
+    """What the index keeps of an article: event time, fingerprint, shingle count, signature, names."""
 
     ts: float
     fp: str  # first 128 bits of the sha256 fingerprint, hex
     n: int  # distinct shingles of the body
     sig: np.ndarray | None  # MinHash hash values; None when the text has no words
-    terms: frozenset[str] = frozenset()  # names and figures of the body (names.py)
+    terms: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))  # hashes of names and figures
 
 
 @dataclass(frozen=True)
 class DedupDecision:
-    """The answer for one article: original or duplicate (with its `DuplicateRecord`)."""
+    """The answer for one article: original or duplicate (with its `DuplicateRecord`), and any re-labels."""
 
     article_id: str
     is_duplicate: bool
     duplicate: DuplicateRecord | None
     fingerprint: str
-    replay: bool = False  # the article_id was seen before; the first answer is repeated
+    replay: bool = False  # the article_id was seen before; its current label is repeated
     jaccard: float | None = None  # estimated Jaccard similarity with the best candidate (>= min_jaccard)
     containment: float | None = None  # estimated share of this article found in the best candidate
     candidates: int = 0  # LSH candidates with at least min_jaccard
+    relabels: list[DuplicateRecord] = field(default_factory=list)  # earlier arrivals that copy this article
     features: ArticleFeatures | None = field(default=None, repr=False, compare=False)
 
 
 class _Entry:
     """One remembered article."""
 
-    __slots__ = ("ts", "fp", "n", "source", "names", "of", "kind", "sim", "osrc")
+    __slots__ = ("ts", "fp", "n", "source", "names", "of", "kind", "sim", "osrc", "at", "seq", "published_at", "url")
 
     def __init__(self, v: dict[str, Any]) -> None:
         self.ts, self.fp, self.n = float(v["t"]), str(v["fp"]), int(v["n"])
         self.source = sys.intern(str(v["src"]))
-        self.names = names.decode(v["nm"]) if v.get("nm") else None
+        self.names = names.decode(v["nm"]) if v.get("nm") is not None else None
         self.of, self.kind, self.sim = v.get("of"), v.get("kind"), v.get("sim")
         self.osrc = sys.intern(v["osrc"]) if v.get("osrc") else None
+        self.at, self.seq = float(v["at"]), int(v["q"])
+        self.published_at, self.url = str(v["pa"]), v.get("u")
 
 
 def parse_time(value: str | None) -> float | None:
@@ -148,8 +164,13 @@ def parse_time(value: str | None) -> float | None:
     return dt.timestamp()
 
 
+def _containment(n_self: int, n_other: int, jaccard: float) -> float:
+    """Estimated share of an article's n_self shingles found in another one's n_other, from their Jaccard."""
+    return min(1.0, jaccard * (n_self + n_other) / (1.0 + jaccard) / n_self) if n_self else 0.0
+
+
 class DedupIndex:
-    """Articles remembered within the window, searchable for exact and near copies."""
+    """Articles remembered within the window, searchable for exact and near copies in both directions."""
 
     def __init__(self, config: DedupConfig | None = None) -> None:
         config = config or DedupConfig()
@@ -158,12 +179,14 @@ class DedupIndex:
         self.config = config
         self._tag = config.state_tag()
         self._entries: dict[str, _Entry] = {}
-        self._by_fp: dict[str, str] = {}
+        self._by_fp: dict[str, str] = {}  # fingerprint -> the earliest (event order) article having it
         if not 1 <= config.band_rows <= config.permutations:
             raise ValueError(f"band_rows {config.band_rows} does not fit {config.permutations} permutations")
         self._lsh = BandIndex(config.permutations, config.permutations // config.band_rows, config.band_rows)
-        self._heap: list[tuple[float, str]] = []
-        self._watermark: float | None = None
+        self._heap: list[tuple[int, str]] = []  # (arrival sequence, key): the earliest arrival first
+        self._docs: dict[str, dict[str, Any]] = {}  # originals' extracted articles, for re-labelling
+        self._doc_heap: list[tuple[int, str]] = []
+        self._seq = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -171,98 +194,128 @@ class DedupIndex:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._entries
 
-    @property
-    def watermark(self) -> float | None:
-        """Latest event time (epoch seconds) remembered or restored; None when empty."""
-        return self._watermark
-
     def features(self, article: ExtractedArticle) -> ArticleFeatures:
         """Event time, fingerprint, shingles' MinHash, names and figures of one article.
 
-        An unreadable `published_at` takes the watermark (0 for an empty index) as event time.
+        An unreadable `published_at` (extraction rejects them) counts as the epoch.
         """
-        ts = parse_time(article.published_at)
-        if ts is None:
-            ts = self._watermark if self._watermark is not None else 0.0
+        ts = parse_time(article.published_at) or 0.0
         raw, paras = paragraphs(article.text)
         body = body_indices(paras, article.title, self.config.min_words)
         hashes = shingle_hashes([paras[i] for i in body], self.config.shingle)
         sig = minhash.signature(hashes, self.config.permutations, self.config.seed) if hashes.size else None
-        terms = frozenset(names.key_terms([raw[i] for i in body]))
+        terms = names.term_hashes(names.key_terms([raw[i] for i in body]))
         return ArticleFeatures(ts=ts, fp=fingerprint(paras)[:32], n=int(hashes.size), sig=sig, terms=terms)
 
     def check(self, article: ExtractedArticle) -> DedupDecision:
-        """Decide whether `article` copies a remembered one; the index is not changed."""
+        """Decide whether `article` copies an earlier one, and which later arrivals copy it; the index is not changed."""
         seen = self._entries.get(article.article_id)
         if seen is not None:
             return self._replayed(article, seen)
         f = self.features(article)
         if f.sig is None:
             return DedupDecision(article.article_id, False, None, f.fp, features=f)
-        window = self.config.window_s
-        exact = self._by_fp.get(f.fp)
-        if exact is not None and abs(self._entries[exact].ts - f.ts) <= window:
-            return self._duplicate(article, f, exact, "exact", 1.0, 1.0, 0)
-        # (containment, Jaccard, is an original, earlier, key): the max wins
-        best: tuple[float, float, bool, float, str] | None = None
+        me = (f.ts, article.article_id)
+        # (is exact, containment, Jaccard, is an original, earlier, key) of earlier articles holding this one: max wins
+        best: tuple[bool, float, float, bool, float, str] | None = None
+        later: list[tuple[str, str, float]] = []  # (key, kind, Jaccard) of later originals this one holds
+        holder = self._by_fp.get(f.fp)
+        if holder is not None:
+            e = self._entries[holder]
+            if (e.ts, holder) < me:
+                best = (True, 1.0, 1.0, e.of is None, -e.ts, holder)
+            elif e.of is None:
+                later.append((holder, "exact", 1.0))
         candidates = self._lsh.query(f.sig, self.config.min_jaccard)
+        near_best: tuple[float, float] | None = None
         for key, jac in candidates:
+            if key == holder:
+                continue
             e = self._entries[key]
-            if abs(e.ts - f.ts) > window:
-                continue
-            cont = min(1.0, jac * (f.n + e.n) / (1.0 + jac) / f.n)
-            if not self._same_names(f, e):
-                continue
-            cand = (cont, jac, e.of is None, -e.ts, key)
-            if best is None or cand > best:
-                best = cand
-        if best is not None and best[0] >= self.config.threshold:
-            return self._duplicate(article, f, best[4], "near", best[1], best[0], len(candidates))
-        return DedupDecision(article.article_id, False, None, f.fp, jaccard=best[1] if best else None,
-                             containment=best[0] if best else None, candidates=len(candidates), features=f)
+            if (e.ts, key) < me:
+                cont = _containment(f.n, e.n, jac)
+                if near_best is None or (cont, jac) > near_best:
+                    near_best = (cont, jac)
+                if cont >= self.config.threshold and self._names_known(f.terms, e.names):
+                    cand = (False, cont, jac, e.of is None, -e.ts, key)
+                    if best is None or cand > best:
+                        best = cand
+            elif e.of is None and _containment(e.n, f.n, jac) >= self.config.threshold \
+                    and self._names_known(e.names, f.terms):
+                later.append((key, "near", jac))
+        if best is not None:
+            decision = self._duplicate(article, f, best[5], "exact" if best[0] else "near", best[2], best[1],
+                                       len(candidates))
+            root, root_source = decision.duplicate.duplicate_of, decision.duplicate.original_source  # type: ignore[union-attr]
+        else:
+            decision = DedupDecision(article.article_id, False, None, f.fp, jaccard=near_best[1] if near_best else None,
+                                     containment=near_best[0] if near_best else None, candidates=len(candidates),
+                                     features=f)
+            root, root_source = article.article_id, article.source
+        decision.relabels.extend(self._relabel(key, kind, jac, root, root_source) for key, kind, jac in sorted(later))
+        return decision
 
-    def remember(self, article: ExtractedArticle, decision: DedupDecision) -> list[tuple[str, Any]]:
-        """Add `article` with its decision; returns the table writes (value None = delete)."""
+    def remember(self, article: ExtractedArticle, decision: DedupDecision, now: float) -> list[tuple[str, Any]]:
+        """Add `article` with its decision (and apply its re-labels) at processing time `now`; returns the table writes."""
         if decision.article_id != article.article_id:
             raise ValueError(f"decision is for {decision.article_id!r}, not {article.article_id!r}")
         if article.article_id in self._entries:
             return []
         f = decision.features or self.features(article)
         dup = decision.duplicate
+        self._seq += 1
         value: dict[str, Any] = {
             "tag": self._tag, "t": f.ts, "fp": f.fp, "n": f.n, "src": article.source,
             "sig": minhash.encode(f.sig) if f.sig is not None else None,
-            "nm": names.encode(names.bloom(f.terms)) if f.sig is not None else None,
+            "nm": names.encode(f.terms) if f.sig is not None else None,
             "of": dup.duplicate_of if dup else None, "kind": dup.kind if dup else None,
             "sim": dup.similarity if dup else None, "osrc": dup.original_source if dup else None,
+            "at": now, "q": self._seq, "pa": article.published_at, "u": article.url,
         }
         self._add(article.article_id, value, f.sig)
         writes: list[tuple[str, Any]] = [(article.article_id, value)]
+        for rec in decision.relabels:
+            writes.extend(self._apply_relabel(rec))
+        if dup is None and f.sig is not None and self.config.keep_articles > 0:
+            doc = {"tag": self._tag, "q": self._seq, "article": article.to_dict()}
+            self._keep_doc(article.article_id, doc)
+            writes.append((DOC_PREFIX + article.article_id, doc))
+            while len(self._docs) > self.config.keep_articles:
+                writes.extend(self._drop_oldest_doc())
         while len(self._entries) > self.config.max_entries:
             writes.extend(self._evict_oldest())
         return writes
 
     def restore(self, key: str, value: object) -> bool:
-        """Rebuild one remembered article from its table entry; False if the entry is unusable."""
-        if key in self._entries or not isinstance(value, dict) or value.get("tag") != self._tag:
+        """Rebuild one remembered article (or kept article) from its table entry; False if the entry is unusable."""
+        if not isinstance(value, dict) or value.get("tag") != self._tag:
             return False
         try:
+            if key.startswith(DOC_PREFIX):
+                self._keep_doc(key[len(DOC_PREFIX):], value)
+                return True
+            if key in self._entries:
+                return False
             sig = minhash.decode(value["sig"], self.config.permutations) if value.get("sig") else None
             self._add(key, value, sig)
         except (KeyError, TypeError, ValueError):
             return False
         return True
 
-    def expire(self, now_ts: float) -> list[tuple[str, None]]:
-        """Forget articles published more than the window before `now_ts`; returns the deletes."""
-        horizon = now_ts - self.config.window_s
+    def expire(self, now: float) -> list[tuple[str, None]]:
+        """Forget articles that arrived more than the window before processing time `now`; returns the deletes."""
+        horizon = now - self.config.window_s
         out: list[tuple[str, None]] = []
-        while self._heap and self._heap[0][0] < horizon:
-            ts, key = heapq.heappop(self._heap)
+        while self._heap:
+            seq, key = self._heap[0]
             e = self._entries.get(key)
-            if e is not None and e.ts == ts:
-                self._forget(key)
-                out.append((key, None))
+            if e is None or e.seq != seq:
+                heapq.heappop(self._heap)
+                continue
+            if e.at >= horizon:
+                break
+            heapq.heappop(self._heap)
+            out.extend(self._forget(key))
         return out
 
     def memory_bytes(self) -> int:
@@ -272,33 +325,75 @@ class DedupIndex:
     def _add(self, key: str, v: dict[str, Any], sig: np.ndarray | None) -> None:
         e = _Entry(v)
         self._entries[key] = e
+        self._seq = max(self._seq, e.seq)
         if sig is not None:
             self._lsh.add(key, sig)
-            self._by_fp.setdefault(e.fp, key)
-        heapq.heappush(self._heap, (e.ts, key))
-        if self._watermark is None or e.ts > self._watermark:
-            self._watermark = e.ts
+            holder = self._by_fp.get(e.fp)
+            if holder is None or (e.ts, key) < (self._entries[holder].ts, holder):
+                self._by_fp[e.fp] = key
+        heapq.heappush(self._heap, (e.seq, key))
 
-    def _same_names(self, f: ArticleFeatures, e: _Entry) -> bool:
-        """False when the new article names places, people or figures the earlier one lacks."""
-        if e.names is None or len(f.terms) < MIN_TERMS:
+    def _value(self, key: str, e: _Entry) -> dict[str, Any]:
+        """The table value of a remembered article, as `remember` wrote it (after any re-label)."""
+        sig = self._lsh.signature(key) if key in self._lsh else None
+        return {"tag": self._tag, "t": e.ts, "fp": e.fp, "n": e.n, "src": e.source,
+                "sig": minhash.encode(sig) if sig is not None else None,
+                "nm": names.encode(e.names) if e.names is not None else None,
+                "of": e.of, "kind": e.kind, "sim": e.sim, "osrc": e.osrc, "at": e.at, "q": e.seq,
+                "pa": e.published_at, "u": e.url}
+
+    def _names_known(self, terms: np.ndarray | None, known: np.ndarray | None) -> bool:
+        """False when the later article (`terms`) names places, people or figures the earlier one (`known`) lacks."""
+        if known is None or terms is None or terms.size < MIN_TERMS:
             return True
-        return names.share_known(f.terms, e.names) >= self.config.min_names
+        return names.share_known(terms, known) >= self.config.min_names
 
-    def _forget(self, key: str) -> None:
+    def _forget(self, key: str) -> list[tuple[str, None]]:
         e = self._entries.pop(key)
         self._lsh.remove(key)
         if self._by_fp.get(e.fp) == key:
             del self._by_fp[e.fp]
+        out: list[tuple[str, None]] = [(key, None)]
+        if self._docs.pop(key, None) is not None:
+            out.append((DOC_PREFIX + key, None))
+        return out
 
     def _evict_oldest(self) -> list[tuple[str, None]]:
         while self._heap:
-            ts, key = heapq.heappop(self._heap)
+            seq, key = heapq.heappop(self._heap)
             e = self._entries.get(key)
-            if e is not None and e.ts == ts:
-                self._forget(key)
-                return [(key, None)]
+            if e is not None and e.seq == seq:
+                return self._forget(key)
         return []
+
+    def _keep_doc(self, key: str, doc: dict[str, Any]) -> None:
+        self._docs[key] = doc
+        heapq.heappush(self._doc_heap, (int(doc["q"]), key))
+
+    def _drop_oldest_doc(self) -> list[tuple[str, None]]:
+        while self._doc_heap:
+            seq, key = heapq.heappop(self._doc_heap)
+            doc = self._docs.get(key)
+            if doc is not None and int(doc["q"]) == seq:
+                del self._docs[key]
+                return [(DOC_PREFIX + key, None)]
+        return []
+
+    def _relabel(self, key: str, kind: str, jac: float, root: str, root_source: str) -> DuplicateRecord:
+        """The duplicate record that re-labels the remembered original `key` as a copy of `root`."""
+        e = self._entries[key]
+        doc = self._docs.get(key)
+        return DuplicateRecord(article_id=key, duplicate_of=root, similarity=round(jac, 4), kind=kind,
+                               source=e.source, url=e.url, published_at=e.published_at, original_source=root_source,
+                               article=ExtractedArticle.from_dict(doc["article"]) if doc else None)
+
+    def _apply_relabel(self, rec: DuplicateRecord) -> list[tuple[str, Any]]:
+        e = self._entries[rec.article_id]
+        e.of, e.kind, e.sim, e.osrc = rec.duplicate_of, rec.kind, rec.similarity, rec.original_source
+        writes: list[tuple[str, Any]] = [(rec.article_id, self._value(rec.article_id, e))]
+        if self._docs.pop(rec.article_id, None) is not None:
+            writes.append((DOC_PREFIX + rec.article_id, None))
+        return writes
 
     def _duplicate(self, article: ExtractedArticle, f: ArticleFeatures, key: str, kind: str, jac: float,
                    cont: float, ncand: int) -> DedupDecision:

@@ -3,8 +3,8 @@
 Two daily bulletins written from one template ("Russian forces shelled X and Y; N civilians were
 killed") share most of their shingles but not their places, people and numbers, and the second
 one is news. The key terms of a text are its capitalised words and its numbers, casefolded; an
-article's set is stored as a 1024-bit Bloom filter (two bits per term), and `share_known` tells
-which part of a new article's terms an earlier one already had.
+article keeps them as a sorted array of 32-bit hashes, so the check works both ways: which part of
+a later article's terms an earlier one has, whichever of the two arrived first.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import base64
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Set
 
-BITS = 1024
+import numpy as np
+
 _TOKEN = re.compile(r"\w+")
 
 
@@ -29,39 +29,26 @@ def key_terms(paragraphs: list[str]) -> set[str]:
     return terms
 
 
-def _bits(term: str) -> tuple[int, int]:
-    h = zlib.crc32(term.encode("utf-8"))
-    return h % BITS, (h >> 16 ^ h * 0x9E37) % BITS
+def term_hashes(terms: set[str] | frozenset[str]) -> np.ndarray:
+    """The terms as a sorted array of distinct 32-bit hashes."""
+    return np.unique(np.fromiter((zlib.crc32(t.encode("utf-8")) for t in terms), dtype=np.uint32, count=len(terms)))
 
 
-def bloom(terms: Iterable[str]) -> int:
-    """The Bloom filter of `terms` as a BITS-bit integer."""
-    f = 0
-    for t in terms:
-        a, b = _bits(t)
-        f |= (1 << a) | (1 << b)
-    return f
-
-
-def share_known(terms: Set[str], known: int) -> float:
-    """Share of `terms` the filter `known` holds (1.0 for no terms); Bloom false positives only raise it."""
-    if not terms:
+def share_known(terms: np.ndarray, known: np.ndarray) -> float:
+    """Share of `terms` (hashes) that `known` (hashes) holds; 1.0 when there are no terms."""
+    if terms.size == 0:
         return 1.0
-    hits = 0
-    for t in terms:
-        a, b = _bits(t)
-        hits += (known >> a) & (known >> b) & 1
-    return hits / len(terms)
+    return float(np.isin(terms, known, assume_unique=True).sum()) / terms.size
 
 
-def encode(f: int) -> str:
-    """Base64 of the filter (172 characters)."""
-    return base64.b64encode(f.to_bytes(BITS // 8, "little")).decode("ascii")
+def encode(hashes: np.ndarray) -> str:
+    """Base64 of the little-endian uint32 hashes."""
+    return base64.b64encode(hashes.astype("<u4").tobytes()).decode("ascii")
 
 
-def decode(text: str) -> int:
-    """Inverse of `encode`; ValueError unless it holds exactly BITS bits."""
+def decode(text: str) -> np.ndarray:
+    """Inverse of `encode`; ValueError unless it holds whole 32-bit values."""
     raw = base64.b64decode(text.encode("ascii"), validate=True)
-    if len(raw) != BITS // 8:
-        raise ValueError(f"filter has {len(raw) * 8} bits, expected {BITS}")
-    return int.from_bytes(raw, "little")
+    if len(raw) % 4:
+        raise ValueError(f"{len(raw)} bytes is not a whole number of 32-bit hashes")
+    return np.frombuffer(raw, dtype="<u4").astype(np.uint32)

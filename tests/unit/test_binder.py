@@ -6,7 +6,7 @@ import pytest
 from workers.records import RawArticle, Rejection
 from workers.schemas import validate
 from workers.settings import Settings
-from workers.streaming import MAX_DEAD_LETTER_PAYLOAD, Incoming, dead_letter_for, decode_message
+from workers.binder import MAX_DEAD_LETTER_PAYLOAD, Incoming, dead_letter_for, decode_message
 
 SCHEMAS = Settings.from_env({}).schemas_dir
 GOOD = {"article_id": "a", "source": "s", "published_at": "2022-01-01T00:00:00Z", "content_type": "text/plain",

@@ -1,35 +1,39 @@
-"""What every stage agent shares: decode and validate an input, emit outputs, dead-letter the rest.
+"""The one binder of stages to Kafka: decode and validate each input, run the stage's step, send, dead-letter.
 
-An agent only moves records: `StageIO.parse()` turns a Kafka message into a typed record (or
-dead-letters it and returns None), the stage's pure core does the work, `StageIO.emit()` sends the
-results, and `StageIO.guard()` dead-letters anything the core raises, so no input ever stops a
-worker and none is dropped silently.
+`bind_stage` gives a faust App one agent per stage. The agent only moves records: it decodes a
+message into the typed record of its topic (or dead-letters it with the reason), runs the stage's
+step (in a worker thread for a CPU-heavy stage), sends the step's messages, then makes its state
+writes. Anything the step raises dead-letters that input and the agent goes on, so no input ever
+stops a worker and none is dropped silently. Ids a stage must never send twice (`Stage.unique_ids`)
+are checked against the topic itself, read back once per partition assignment.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar, Union
+from typing import Any, AsyncIterator, Callable, TypeVar
 
 import orjson
 
 from workers.metrics import stage_metrics
+from workers.operations.ledger import AssignmentLedger, ledger_for
 from workers.records import DeadLetter, Rejection
 from workers.schemas import SchemaViolation, validate
+from workers.settings import Settings
+from workers.stage import Stage, StepResult
 from workers.timeutil import utc_now_iso
+from workers.topics import TopicSpec
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-# how a stage decodes its input: (schema name, record builder), or a choice of them per message
-Decoder = Union[tuple[str, Callable[[dict[str, Any]], Any]],
-                Callable[["Incoming"], tuple[str, Callable[[dict[str, Any]], Any]]]]
 
 MAX_DEAD_LETTER_PAYLOAD = 1_000_000  # bytes of the original payload kept in a dead letter
 
@@ -141,32 +145,93 @@ class StageIO:
         log.warning("dead-lettered", extra={"stage": self.stage, "reason": rejection.reason,
                                              "detail": rejection.detail[:200], **incoming.log_fields()})
 
-    async def consume(self, stream: Any, decoder: Decoder,
-                      process: Callable[[Incoming, Any], Awaitable[None]]) -> None:
-        """The loop every agent runs: decode each input, dead-letter it or hand the record to `process`.
-
-        `decoder` is (schema, build), or a function choosing them from the message (for a stage that
-        reads several topics). Anything `process` raises dead-letters that input and the loop goes on.
-        """
-        async for event in stream.events():
-            incoming = Incoming.from_event(event)
-            async with self.guard(incoming):
-                schema, build = decoder(incoming) if callable(decoder) else decoder
-                record = self.parse(incoming, schema, build)
-                if isinstance(record, Rejection):
-                    await self.dead_letter(incoming, record)
-                    continue
-                await process(incoming, record)
-
     @asynccontextmanager
-    async def guard(self, incoming: Incoming) -> AsyncIterator[None]:
-        """Count and time one input; dead-letter it if processing raises; the agent goes on."""
+    async def guard(self, incoming: Incoming, on_error: Callable[[], None] = lambda: None) -> AsyncIterator[None]:
+        """Count and time one input; dead-letter it if processing raises (after `on_error`); the agent goes on."""
         self.metrics.messages_in.labels(self.stage).inc()
         started = time.perf_counter()
         try:
             yield
         except Exception as exc:  # noqa: BLE001 - a stage must never stop on one input
             log.exception("stage error", extra={"stage": self.stage, **incoming.log_fields()})
+            on_error()
             await self.dead_letter(incoming, Rejection("stage_error", f"{type(exc).__name__}: {exc}"))
         finally:
             self.metrics.processing_seconds.labels(self.stage).observe(time.perf_counter() - started)
+
+
+def bind_stage(app: Any, stage: Stage, topics: dict[str, TopicSpec], settings: Settings) -> None:
+    """Give `app` the stage's agent, reading its input topics and sending to its output topics (topics.yaml)."""
+    spec = stage.spec
+
+    def channel(*specs: TopicSpec) -> Any:
+        # several names make one channel (faust subscribes to all); the agent tells them apart by message.topic
+        return app.topic(*(s.name for s in specs), key_serializer="raw", value_serializer="raw",
+                         partitions=specs[0].partitions)
+
+    io = StageIO(spec.name, settings.schemas_dir, {role: channel(topics[role]) for role in spec.writes},
+                 channel(topics["deadletter"]))
+    table = _table(app, topics[spec.table]) if spec.table else None
+    roles = {topics[role].name: role for role in spec.inputs}
+    ledgers = {role: AssignmentLedger(ledger_for(io.outputs[role], settings, topics[role].partitions))
+               for role in stage.unique_ids}
+
+    async def _reassigned(*_: Any, **__: Any) -> None:
+        stage.reset()
+        for ledger in ledgers.values():
+            ledger.reassigned()
+
+    app.on_partitions_revoked.connect(_reassigned)
+    app.on_partitions_assigned.connect(_reassigned)
+
+    async def agent(stream: Any) -> None:
+        loop = asyncio.get_running_loop()
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=spec.name) if stage.blocking else None
+        await loop.run_in_executor(None, stage.open, table)
+
+        async def process(incoming: Incoming, role: str, record: Any) -> None:
+            result: StepResult = (await loop.run_in_executor(pool, stage.step, role, record) if pool
+                                  else stage.step(role, record))
+            if result.rejection is not None:
+                await io.dead_letter(incoming, result.rejection)
+                return
+            for emit in result.emits:
+                id_field = stage.unique_ids.get(emit.role)
+                if id_field is None:
+                    await io.emit(emit.role, emit.key, emit.value)
+                    continue
+                ledger, ident = ledgers[emit.role], emit.value[id_field]
+                if await ledger.published(ident):
+                    log.warning("message already on the topic; not sent again",
+                                extra={"stage": spec.name, "role": emit.role, "id": ident, **incoming.log_fields()})
+                else:
+                    await io.emit(emit.role, emit.key, emit.value)
+                ledger.add(ident)
+            stage.apply(result.writes)
+
+        try:
+            async for event in stream.events():
+                incoming = Incoming.from_event(event)
+                async with io.guard(incoming, on_error=stage.reset):
+                    role = roles.get(incoming.topic or "", spec.reads)
+                    schema, build = stage.decoders[role]
+                    record = io.parse(incoming, schema, build)
+                    if isinstance(record, Rejection):
+                        await io.dead_letter(incoming, record)
+                        continue
+                    await process(incoming, role, record)
+        finally:
+            for ledger in ledgers.values():
+                await ledger.close()
+            if pool is not None:
+                pool.shutdown(wait=False)
+
+    app.agent(channel(*(topics[role] for role in spec.inputs)), name=f"frontwire.{spec.name}")(agent)
+
+
+def _table(app: Any, changelog: TopicSpec) -> Any:
+    """A changelog-backed table whose changelog topic is the one declared in topics.yaml."""
+    changelog_topic = app.topic(changelog.name, key_serializer="json", value_serializer="json",
+                                partitions=changelog.partitions, compacting=True, deleting=False)
+    return app.Table(changelog.role, default=None, partitions=changelog.partitions, changelog_topic=changelog_topic,
+                     key_type=str, value_type=None)
