@@ -69,7 +69,7 @@ def test_scenario_replayed_in_order(scenario: Path) -> None:
     found = {}
     for art in _articles(scenario):
         d = index.check(art)
-        index.remember(art, d)
+        index.remember(art, d, 0.0)
         if d.is_duplicate:
             found[(scenario.name, art.article_id)] = d.duplicate.duplicate_of
     expected = {k: v for k, v in REPUBLISHED.items() if k[0] == scenario.name}
@@ -81,7 +81,7 @@ def test_every_pair_in_scenario(scenario: Path) -> None:
     """Each pair alone in a fresh index: a duplicate exactly when one republishes the other."""
     for earlier, later in itertools.combinations(_articles(scenario), 2):
         index = DedupIndex()
-        index.remember(earlier, index.check(earlier))
+        index.remember(earlier, index.check(earlier), 0.0)
         d = index.check(later)
         expected = REPUBLISHED.get((scenario.name, later.article_id)) == earlier.article_id
         assert d.is_duplicate == expected, (earlier.article_id, later.article_id, d.jaccard, d.containment)

@@ -30,7 +30,7 @@ def test_precision_and_recall_on_generated_pairs() -> None:
     for i, (earlier, later, is_dup) in enumerate(pairs):
         index = DedupIndex()
         first = _article(f"e{i}", earlier)
-        index.remember(first, index.check(first))
+        index.remember(first, index.check(first), 0.0)
         d = index.check(_article(f"l{i}", later, hour=3))
         predicted.append(d.is_duplicate and d.duplicate.duplicate_of == f"e{i}")
         truth.append(is_dup)
@@ -50,7 +50,7 @@ def test_one_shared_index_finds_each_copy_s_own_original() -> None:
         event = make_event(rng)
         text = write_article(Voice(rng.randrange(1 << 30)), event)
         original = _article(f"o{i}", text)
-        index.remember(original, index.check(original))
+        index.remember(original, index.check(original), 0.0)
         copies.append((f"o{i}", republish(rng, text, event)))
         rewrites.append(write_article(Voice(rng.randrange(1 << 30)), event))  # same vocabulary, other reporter
     predicted, truth = [], []

@@ -180,6 +180,7 @@ class DedupIndex:
         self._tag = config.state_tag()
         self._entries: dict[str, _Entry] = {}
         self._by_fp: dict[str, str] = {}  # fingerprint -> the earliest (event order) article having it
+        self._copies: dict[str, set[str]] = {}  # original -> the remembered copies pointing at it
         if not 1 <= config.band_rows <= config.permutations:
             raise ValueError(f"band_rows {config.band_rows} does not fit {config.permutations} permutations")
         self._lsh = BandIndex(config.permutations, config.permutations // config.band_rows, config.band_rows)
@@ -193,6 +194,11 @@ class DedupIndex:
 
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._entries
+
+    def original_of(self, article_id: str) -> str | None:
+        """The original a remembered article copies (re-labels included); None for an original or an unknown id."""
+        e = self._entries.get(article_id)
+        return e.of if e is not None else None
 
     def features(self, article: ExtractedArticle) -> ArticleFeatures:
         """Event time, fingerprint, shingles' MinHash, names and figures of one article.
@@ -325,6 +331,8 @@ class DedupIndex:
     def _add(self, key: str, v: dict[str, Any], sig: np.ndarray | None) -> None:
         e = _Entry(v)
         self._entries[key] = e
+        if e.of is not None:
+            self._copies.setdefault(e.of, set()).add(key)
         self._seq = max(self._seq, e.seq)
         if sig is not None:
             self._lsh.add(key, sig)
@@ -350,6 +358,8 @@ class DedupIndex:
 
     def _forget(self, key: str) -> list[tuple[str, None]]:
         e = self._entries.pop(key)
+        if e.of is not None:
+            self._copies.get(e.of, set()).discard(key)
         self._lsh.remove(key)
         if self._by_fp.get(e.fp) == key:
             del self._by_fp[e.fp]
@@ -388,11 +398,18 @@ class DedupIndex:
                                article=ExtractedArticle.from_dict(doc["article"]) if doc else None)
 
     def _apply_relabel(self, rec: DuplicateRecord) -> list[tuple[str, Any]]:
+        """Make the original `rec.article_id` a copy of `rec.duplicate_of`; its own copies follow to the new root."""
         e = self._entries[rec.article_id]
         e.of, e.kind, e.sim, e.osrc = rec.duplicate_of, rec.kind, rec.similarity, rec.original_source
         writes: list[tuple[str, Any]] = [(rec.article_id, self._value(rec.article_id, e))]
         if self._docs.pop(rec.article_id, None) is not None:
             writes.append((DOC_PREFIX + rec.article_id, None))
+        followers = self._copies.pop(rec.article_id, set())
+        self._copies.setdefault(rec.duplicate_of, set()).update(followers | {rec.article_id})
+        for key in sorted(followers):
+            c = self._entries[key]
+            c.of, c.osrc = rec.duplicate_of, rec.original_source
+            writes.append((key, self._value(key, c)))
         return writes
 
     def _duplicate(self, article: ExtractedArticle, f: ArticleFeatures, key: str, kind: str, jac: float,
