@@ -602,4 +602,4 @@ def test_an_alert_already_on_the_topic_is_not_sent_again_but_the_status_still_mo
             stop_worker(worker)
     assert alerts == [before_crash]
     assert [(s["status"], s["last_alert_id"]) for s in status] == [("contested", alert_id)]
-    assert "alert already published; not sent again" in log_path.read_text()
+    assert "message already on the topic; not sent again" in log_path.read_text()

@@ -1,9 +1,10 @@
 """Soak: articles through two processes per stage while a chaos loop SIGKILLs and restarts workers.
 
-Afterwards every article is on the unique or the duplicates topic, nothing is dead-lettered, and the
-alerts topic holds exactly the alerts the claims imply, each once: the alerts stage's own logic
-folded over the claims topic in offset order gives the expected alert ids, however the chaos
-reordered or repeated the work upstream. Size: FRONTWIRE_SOAK_ARTICLES (default 300 for CI;
+Afterwards every article is on the unique or the duplicates topic, nothing is dead-lettered, every
+alerts-topic message is sent once, and the live alerts (those no late report withdrew) are exactly
+the histories the claims imply (the alerts stage's own fold of the claims topic) and exactly the
+alerts of the in-process chain fed the same articles in event order: the whole histories, however
+the chaos reordered or repeated the work. Size: FRONTWIRE_SOAK_ARTICLES (default 300 for CI;
 the issue's full run is 2,000).
 """
 
@@ -28,14 +29,15 @@ from tests.integration.conftest import worker_env
 from workers.app import group_id
 from workers.stages import STAGE_NAMES, STAGES
 from workers.operations.offsets import read_topic, true_lags, wait_drained
+from workers.chain import Chain, directory_alerts
 from workers.pipeline import spawn_worker, stop_worker
 from workers.records import Claim, RawArticle, Rejection
 from workers.settings import PROJECT_ROOT, Settings
 from workers.stage0_replay.core import ReplayItem, read_replay_dir
 from workers.stage0_replay.publish import replay_directory
-from workers.stage1_extract.agent import limits_from
+from workers.stage1_extract.core import ExtractLimits
 from workers.stage1_extract.core import extract_article
-from workers.stage5_alerts.core import SettlementState, apply_claim
+from workers.stage5_alerts.core import SettlementState, apply_claim, live_alerts
 from workers.topics import TopicSpec
 
 pytestmark = [pytest.mark.integration, pytest.mark.soak]
@@ -55,7 +57,7 @@ WORKER_ENV = {"FRONTWIRE_SESSION_TIMEOUT_S": "6",
 def _bases(settings: Settings) -> list[dict[str, Any]]:
     """Raw articles of the seeds and development scenarios that extraction accepts."""
     out = []
-    limits = limits_from(settings)
+    limits = ExtractLimits.from_settings(settings)
     for directory in SOURCES:
         if not directory.is_dir():
             continue
@@ -73,7 +75,7 @@ def generate(settings: Settings, n: int, seed: int = 7) -> list[dict[str, Any]]:
     assert len(bases) >= 5, "no development articles found"
     paragraphs = [p.strip() for b in bases if b.get("content_type") == "text/plain" and b.get("body")
                   for p in b["body"].split("\n\n") if len(p.strip()) >= 80]
-    limits = limits_from(settings)
+    limits = ExtractLimits.from_settings(settings)
     t0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
     out: list[dict[str, Any]] = []
     while len(out) < n:
@@ -149,18 +151,25 @@ def _chaos(fleet: Fleet, replay_done: threading.Event, deadline: float, rng: ran
 # ---------------------------------------------------------------- checks
 
 def expected_alerts(claims: list[Any]) -> dict[str, tuple[int, str, str]]:
-    """The alerts stage's own core folded over the claims topic in offset order: alert_id -> shift."""
+    """The histories the claims on the topic imply (the alerts stage's own fold): alert_id -> shift."""
     states: dict[str, SettlementState] = {}
-    out: dict[str, tuple[int, str, str]] = {}
-    for record in claims:  # sorted by (partition, offset); a settlement's claims share one partition
+    for record in claims:  # any order gives the same histories
         claim = Claim.from_dict(orjson.loads(record.value))
         key = str(claim.settlement.id)
         outcome = apply_claim(states.get(key), claim, "2024-01-01T00:00:00Z")
-        if outcome.alert is not None:
-            out[outcome.alert.alert_id] = (claim.settlement.id, outcome.alert.previous_status, outcome.alert.new_status)
         if outcome.state is not None:
             states[key] = outcome.state
-    return out
+    return {shift.alert_id: (state.settlement.id, shift.previous, shift.new)
+            for state in states.values() for shift in state.history()[0]}
+
+
+def chain_alerts(settings: Settings, articles: list[dict[str, Any]]) -> dict[str, tuple[int, str, str]]:
+    """The live alerts of the same articles through the in-process chain, one at a time in event order."""
+    chain = Chain(settings)
+    traces = [chain.process(RawArticle.from_dict(a), a["article_id"])
+              for a in sorted(articles, key=lambda a: (a["published_at"], a["article_id"]))]
+    return {a["alert_id"]: (a["settlement"]["id"], a["previous_status"], a["new_status"])
+            for a in directory_alerts(traces)}
 
 
 def _stuck_report(settings: Settings, bootstrap: str, topics: dict[str, TopicSpec], behind: list[Any]) -> str:
@@ -260,7 +269,7 @@ def test_soak_two_processes_per_stage_with_sigkills_every_few_seconds(settings, 
                                 "deadletter")}
     finally:
         fleet.stop()
-    absorbed_by_ledger = fleet.log_count("alert already published; not sent again")
+    absorbed_by_ledger = fleet.log_count("message already on the topic; not sent again")
 
     published = [a["article_id"] for a in articles]
     assert len(records["raw"]) == len(published)
@@ -272,10 +281,16 @@ def test_soak_two_processes_per_stage_with_sigkills_every_few_seconds(settings, 
     assert not dead, f"dead letters: {Counter((d['stage'], d['reason']) for d in dead)}"
 
     expected = expected_alerts(records["claims"])
-    alert_ids = Counter(d["alert_id"] for d in _docs(records["alerts"]))
+    messages = _docs(records["alerts"])
+    alert_ids = Counter(d["alert_id"] for d in messages)
     repeated = {a: n for a, n in alert_ids.items() if n > 1}
     assert not repeated, f"alerts sent more than once: {repeated}"
-    assert set(alert_ids) == set(expected), _explain_mismatch(expected, records["claims"], _docs(records["alerts"]))
+    live = live_alerts(messages)
+    assert {a["alert_id"] for a in live} == set(expected), _explain_mismatch(expected, records["claims"], live)
+    # whole histories, end to end: the same articles through the chain, in event order, give the same shifts
+    assert {a["alert_id"]: (a["settlement"]["id"], a["previous_status"], a["new_status"]) for a in live} \
+        == chain_alerts(settings, articles)
+    withdrawn = sum(1 for m in messages if m.get("retracts"))
 
     ids = {"extracted": "article_id", "unique": "article_id", "duplicates": "article_id",
            "normalized": "article_id", "claims": "claim_id"}
@@ -283,6 +298,6 @@ def test_soak_two_processes_per_stage_with_sigkills_every_few_seconds(settings, 
                    for role, field in ids.items()}
     print(f"\nsoak: {len(published)} articles, {fleet.kills} SIGKILLs ({fleet.restarts} restarts) in "
           f"{chaos_s:.0f}s of chaos; unique {len(set(unique))}, duplicates {len(set(duplicates))}; "
-          f"claims {len(records['claims'])}; alerts {sum(alert_ids.values())} (each once, = expected "
-          f"{len(expected)}); redeliveries absorbed: {sum(redelivered.values())} repeated messages {redelivered}, "
+          f"claims {len(records['claims'])}; alert messages {sum(alert_ids.values())} (each once; {len(live)} live "
+          f"= the expected histories, {withdrawn} withdrawn by late reports); redeliveries absorbed: {sum(redelivered.values())} repeated messages {redelivered}, "
           f"{absorbed_by_ledger} alert re-send(s) suppressed; {time.monotonic() - started:.0f}s in all")
