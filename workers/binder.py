@@ -5,7 +5,8 @@ message into the typed record of its topic (or dead-letters it with the reason),
 step (in a worker thread for a CPU-heavy stage), sends the step's messages, then makes its state
 writes. Anything the step raises dead-letters that input and the agent goes on, so no input ever
 stops a worker and none is dropped silently. Ids a stage must never send twice (`Stage.unique_ids`)
-are checked against the topic itself, read back once per partition assignment.
+are checked against the topic itself, read back once per partition assignment: a message is not
+sent when its id already stands there, nor a withdrawal (`retracts`) of an id that does not.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 import orjson
 
@@ -132,10 +133,11 @@ class StageIO:
         """Decode one input into a typed record, or the rejection to dead-letter."""
         return decode_message(incoming.value, self.schemas_dir, schema, build)
 
-    async def emit(self, role: str, key: str, value: dict[str, Any]) -> None:
-        """Send one output message (JSON value, string key) to the topic of `role`."""
-        await self.outputs[role].send(key=key.encode("utf-8"), value=orjson.dumps(value))
+    async def emit(self, role: str, key: str, value: dict[str, Any]) -> Awaitable[Any]:
+        """Send one output message (JSON value, string key) to the topic of `role`; returns its delivery."""
+        delivery = await self.outputs[role].send(key=key.encode("utf-8"), value=orjson.dumps(value))
         self.metrics.messages_out.labels(self.stage, role).inc()
+        return delivery
 
     async def dead_letter(self, incoming: Incoming, rejection: Rejection) -> None:
         """Send the input to the dead-letter topic with the stage and reason; log one line."""
@@ -195,19 +197,30 @@ def bind_stage(app: Any, stage: Stage, topics: dict[str, TopicSpec], settings: S
             if result.rejection is not None:
                 await io.dead_letter(incoming, result.rejection)
                 return
+            deliveries = []
             for emit in result.emits:
                 id_field = stage.unique_ids.get(emit.role)
                 if id_field is None:
-                    await io.emit(emit.role, emit.key, emit.value)
+                    deliveries.append(await io.emit(emit.role, emit.key, emit.value))
                     continue
-                ledger, ident = ledgers[emit.role], emit.value[id_field]
-                if await ledger.published(ident):
+                ledger, withdrawn = ledgers[emit.role], emit.value.get("retracts")
+                ident = withdrawn or emit.value[id_field]
+                stands = await ledger.published(ident)
+                if stands != bool(withdrawn):  # a shift already standing, or a withdrawal of one that does not
                     log.warning("message already on the topic; not sent again",
-                                extra={"stage": spec.name, "role": emit.role, "id": ident, **incoming.log_fields()})
+                                extra={"stage": spec.name, "role": emit.role, "id": emit.value[id_field],
+                                       **incoming.log_fields()})
                 else:
-                    await io.emit(emit.role, emit.key, emit.value)
-                ledger.add(ident)
-            stage.apply(result.writes)
+                    deliveries.append(await io.emit(emit.role, emit.key, emit.value))
+                if withdrawn:
+                    ledger.withdraw(withdrawn)
+                else:
+                    ledger.add(ident)
+            if result.writes:
+                # the state says what was sent: it is written once the broker has the messages, so a crash
+                # in between re-sends them (the redelivered input gives them again) and never loses one
+                await asyncio.gather(*deliveries)
+                stage.apply(result.writes)
 
         try:
             async for event in stream.events():

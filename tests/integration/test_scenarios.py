@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.chain import run_directory
+from workers.chain import directory_alerts, run_directory
 from workers.evaluate import gold_scenarios
 from workers.pipeline import run_pipeline
 from workers.settings import PROJECT_ROOT
@@ -26,7 +26,7 @@ def test_development_scenarios_are_present():
 def test_pipeline_matches_in_process_chain(scenario, settings, bootstrap, topics):
     result = asyncio.run(run_pipeline(settings, bootstrap, scenario))
     traces, _ = run_directory(scenario, settings)
-    expected = sorted((a.settlement.id, a.new_status, a.alert_id) for t in traces for a in t.alerts)
+    expected = sorted((a["settlement"]["id"], a["new_status"], a["alert_id"]) for a in directory_alerts(traces))
     got = sorted((a["settlement"]["id"], a["new_status"], a["alert_id"]) for a in result.alerts)
     assert got == expected
     assert len(result.replay.published) == len(list(scenario.glob("*.txt"))) + len(list(scenario.glob("*.html")))

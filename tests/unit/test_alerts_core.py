@@ -84,7 +84,7 @@ def test_a_late_older_report_revises_the_history_visibly():
         ("unknown", "russian_control", True, "2022-03-02T00:00:00Z"),
         ("russian_control", "ukrainian_control", True, "2022-11-11T00:00:00Z")]
     assert [a.retracts for a in withdrawals] == [first[0]["alert_id"]]
-    assert withdrawals[0].alert_id == retraction_id_for(first[0]["alert_id"])
+    assert withdrawals[0].alert_id == retraction_id_for(first[0]["alert_id"], "mar")
     assert "withdrawn" in withdrawals[0].reason
     assert out.state.status == "ukrainian_control"
     for message in out.alerts:

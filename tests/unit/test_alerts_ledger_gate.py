@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import orjson
+
 from workers.operations.ledger import PublishedLedger
 from workers.operations.ledger import AssignmentLedger
 
@@ -55,5 +57,19 @@ def test_a_rebalance_during_the_read_back_means_another_read_back() -> None:
         fake.published = original  # type: ignore[method-assign]
         assert await gate.published("y") is False
         assert fake.read_backs == 2
+
+    asyncio.run(run())
+
+
+def test_a_withdrawal_read_back_means_the_alert_no_longer_stands() -> None:
+    async def run() -> None:
+        fake = FakeLedger(set())
+        for message in ({"alert_id": "s1"}, {"alert_id": "w1", "retracts": "s1"}, {"alert_id": "s2"}):
+            fake._remember(orjson.dumps(message))
+        gate = AssignmentLedger(fake)
+        assert await gate.published("s1") is False  # withdrawn: found again, it is sent again
+        assert await gate.published("s2") is True
+        gate.withdraw("s2")
+        assert await gate.published("s2") is False
 
     asyncio.run(run())

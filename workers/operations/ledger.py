@@ -1,12 +1,14 @@
-"""Which alert ids are already on the alerts topic: the topic itself is the record of what was sent.
+"""Which alerts stand on the alerts topic: the topic itself is the record of what was sent.
 
 Without transactions an alert can reach the alerts topic while the status-table write and the
-offset commit that follow it are lost to a crash; the redelivered claim then shifts the status
-again with the same `alert_id`. Before sending, the alerts stage asks this ledger, which reads the
-alerts topic by explicit partitions from where it last stopped to the current end, whether that id
-is already published. Reading back a topic after a crash is the only check that does not depend on
-the lost writes. If the topic cannot be read, the ledger answers "not published" (at least once
-wins over at most once) and logs why.
+offset commit that follow it are lost to a crash; the redelivered claim then gives the same alerts
+again, with the same `alert_id`s. Before sending, the alerts stage asks this ledger, which reads the
+alerts topic by explicit partitions from where it last stopped to the current end, whether an id
+stands there: sent, and not withdrawn since by a message that `retracts` it. A shift withdrawn by a
+late report and found again later is sent again; a withdrawal of an alert that does not stand is
+not sent. Reading back a topic after a crash is the only check that does not depend on the lost
+writes. If the topic cannot be read, the ledger answers "not published" (at least once wins over at
+most once) and logs why.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ log = logging.getLogger(__name__)
 
 
 class PublishedLedger:
-    """The set of ids (field `id_field` of each JSON message) published on one topic, caught up on demand."""
+    """The ids (field `id_field` of each JSON message) that stand on one topic, caught up on demand.
+
+    A message with a `retracts` field withdraws the id it names.
+    """
 
     def __init__(self, settings: Settings, bootstrap: str, topic: str, partitions: int,
                  id_field: str = "alert_id") -> None:
@@ -60,11 +65,15 @@ class PublishedLedger:
             doc = orjson.loads(value or b"null")
         except orjson.JSONDecodeError:
             return
-        if isinstance(doc, dict) and isinstance(doc.get(self._field), str):
+        if not isinstance(doc, dict):
+            return
+        if isinstance(doc.get("retracts"), str):
+            self._ids.discard(doc["retracts"])
+        elif isinstance(doc.get(self._field), str):
             self._ids.add(doc[self._field])
 
     async def published(self, message_id: str) -> bool:
-        """True if a message with this id is already on the topic (read back from the broker)."""
+        """True if a message with this id stands on the topic (read back from the broker)."""
         if message_id in self._ids:
             return True
         try:
@@ -77,12 +86,16 @@ class PublishedLedger:
         return message_id in self._ids
 
     def known(self, message_id: str) -> bool:
-        """True if this id was read back or sent by this process; no broker round trip."""
+        """True if this id stands as read back or sent by this process; no broker round trip."""
         return message_id in self._ids
 
     def add(self, message_id: str) -> None:
         """Record an id this process has just sent."""
         self._ids.add(message_id)
+
+    def withdraw(self, message_id: str) -> None:
+        """Record that this process has just sent the withdrawal of an id."""
+        self._ids.discard(message_id)
 
     async def close(self) -> None:
         consumer, self._consumer = self._consumer, None
@@ -116,7 +129,7 @@ class AssignmentLedger:
         self.assignments += 1
 
     async def published(self, message_id: str) -> bool:
-        """True if the id is already on the topic; reads it back only on the first check after an assignment."""
+        """True if the id stands on the topic; reads it back only on the first check after an assignment."""
         if self.caught_up:
             return self.ledger.known(message_id)
         assignment = self.assignments
@@ -126,6 +139,9 @@ class AssignmentLedger:
 
     def add(self, message_id: str) -> None:
         self.ledger.add(message_id)
+
+    def withdraw(self, message_id: str) -> None:
+        self.ledger.withdraw(message_id)
 
     async def close(self) -> None:
         await self.ledger.close()

@@ -63,9 +63,12 @@ def alert_id_for(settlement_id: int, previous: str, new: str, article_id: str) -
     return hashlib.sha256(raw).hexdigest()[:32]
 
 
-def retraction_id_for(alert_id: str) -> str:
-    """Stable id of the message that withdraws `alert_id`."""
-    return hashlib.sha256(f"retracts|{alert_id}".encode()).hexdigest()[:32]
+def retraction_id_for(alert_id: str, cause_article_id: str) -> str:
+    """Stable id of the message that withdraws `alert_id` because of the report of `cause_article_id`.
+
+    A shift can be withdrawn, found again and withdrawn again; each withdrawal has its own id.
+    """
+    return hashlib.sha256(f"retracts|{alert_id}|{cause_article_id}".encode()).hexdigest()[:32]
 
 
 def side_of(attribution: str | None) -> str | None:
@@ -389,7 +392,7 @@ def _publish(state: SettlementState, shifts: list[Shift], cause: Report, now: st
                                        "evidence": [evidence.to_dict()]}
     for alert_id in [a for a in state.published if a not in live]:
         gone = state.published.pop(alert_id)
-        out.append(Alert(alert_id=retraction_id_for(alert_id), settlement=state.settlement,
+        out.append(Alert(alert_id=retraction_id_for(alert_id, cause.article_id), settlement=state.settlement,
                          previous_status=gone["previous_status"], new_status=gone["new_status"], event=gone["event"],
                          confidence=gone["confidence"], evidence=[Evidence.from_dict(e) for e in gone["evidence"]],
                          emitted_at=now, effective_at=gone["effective_at"], retracts=alert_id,
