@@ -13,24 +13,20 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import signal
-import subprocess
 import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
-from tests.integration.conftest import worker_env
+from tests.integration.chaos import Fleet, chaos
 from workers.app import group_id
 from workers.stages import STAGE_NAMES, STAGES
 from workers.operations.offsets import read_topic, true_lags, wait_drained
 from workers.chain import Chain, directory_alerts
-from workers.pipeline import spawn_worker, stop_worker
 from workers.records import Claim, RawArticle, Rejection
 from workers.settings import PROJECT_ROOT, Settings
 from workers.stage0_replay.core import ReplayItem, read_replay_dir
@@ -48,8 +44,7 @@ MAX_KILLS = int(os.environ.get("FRONTWIRE_SOAK_MAX_KILLS", "10"))
 REPLAY_S = float(os.environ.get("FRONTWIRE_SOAK_REPLAY_S", "30"))  # the replay is paced over this long
 DEV = PROJECT_ROOT.parent / "shared" / "eval" / "dev"
 SOURCES = [PROJECT_ROOT / "seeds", *sorted(p for p in DEV.glob("*") if p.is_dir())]
-WORKER_ENV = {"FRONTWIRE_SESSION_TIMEOUT_S": "6",
-              "FRONTWIRE_LOG_LEVEL": os.environ.get("FRONTWIRE_SOAK_LOG_LEVEL", "WARNING")}
+WORKER_ENV = {"FRONTWIRE_LOG_LEVEL": os.environ.get("FRONTWIRE_SOAK_LOG_LEVEL", "WARNING")}
 
 
 # ---------------------------------------------------------------- the articles
@@ -92,60 +87,6 @@ def generate(settings: Settings, n: int, seed: int = 7) -> list[dict[str, Any]]:
             continue  # a mix that is no article (all comments, say): draw another
         out.append(doc)
     return out
-
-
-# ---------------------------------------------------------------- chaos
-
-class Fleet:
-    """Two worker processes per stage, each in its stage's own consumer group; kill and restart at will."""
-
-    def __init__(self, settings: Settings, bootstrap: str, logs: Path) -> None:
-        self.settings, self.bootstrap, self.logs = settings, bootstrap, logs
-        self.procs: dict[str, subprocess.Popen[bytes]] = {}
-        self.kills = 0
-        self.restarts = 0
-        for stage in STAGE_NAMES:
-            for copy in (0, 1):
-                self.start(f"{stage}-{copy}")
-
-    def start(self, name: str) -> None:
-        stage = name.rsplit("-", 1)[0]
-        with open(self.logs / f"{name}.log", "ab") as log:
-            self.procs[name] = spawn_worker(self.settings, self.bootstrap, [stage],
-                                            dict(worker_env(self.settings), **WORKER_ENV), stdout=log)
-
-    def kill_one(self, rng: random.Random) -> str:
-        name = rng.choice(sorted(self.procs))
-        proc = self.procs[name]
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            self.kills += 1
-        self.start(name)
-        self.restarts += 1
-        return name
-
-    def dead(self) -> list[str]:
-        return [name for name, p in self.procs.items() if p.poll() is not None]
-
-    def stop(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.procs.values():
-            stop_worker(proc, timeout_s=20)
-
-    def log_count(self, text: str) -> int:
-        return sum(p.read_text(errors="replace").count(text) for p in self.logs.glob("*.log"))
-
-
-def _chaos(fleet: Fleet, replay_done: threading.Event, deadline: float, rng: random.Random) -> None:
-    """Kill a random worker every few seconds until the replay is done (and at least 3 kills), bounded."""
-    while fleet.kills < MAX_KILLS and time.monotonic() < deadline:
-        if replay_done.is_set() and fleet.kills >= 3:
-            return
-        time.sleep(KILL_EVERY_S * rng.uniform(0.6, 1.4))
-        fleet.kill_one(rng)
 
 
 # ---------------------------------------------------------------- checks
@@ -250,7 +191,8 @@ def test_soak_two_processes_per_stage_with_sigkills_every_few_seconds(settings, 
     (replay_dir / "articles.jsonl").write_bytes(b"\n".join(orjson.dumps(a) for a in articles) + b"\n")
     logs = tmp_path / "logs"
     logs.mkdir()
-    fleet = Fleet(settings, bootstrap, logs)
+    fleet = Fleet(settings, bootstrap, logs, {f"{stage}-{copy}": [stage] for stage in STAGE_NAMES for copy in (0, 1)},
+                  WORKER_ENV)
     rng = random.Random(11)
     replay_done = threading.Event()
     replay_error: list[BaseException] = []
@@ -268,7 +210,7 @@ def test_soak_two_processes_per_stage_with_sigkills_every_few_seconds(settings, 
         time.sleep(5.0)  # let the first members join before the first kill
         publisher = threading.Thread(target=replay, daemon=True)
         publisher.start()
-        _chaos(fleet, replay_done, time.monotonic() + REPLAY_S + 60.0, rng)
+        chaos(fleet, replay_done, time.monotonic() + REPLAY_S + 60.0, rng, KILL_EVERY_S, MAX_KILLS)
         publisher.join(timeout=REPLAY_S + 120.0)
         assert replay_done.is_set() and not replay_error, replay_error
         chaos_s = time.monotonic() - started
