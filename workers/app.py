@@ -27,7 +27,7 @@ def group_id(settings: Settings, stages: list[str]) -> str:
 def build_app(settings: Settings, bootstrap: str, stages: list[str], *, web_port: int | None = None) -> Any:
     """A faust App running `stages` against the broker at `bootstrap`."""
     from workers.kafka.connection import aiokafka_kwargs, faust_credentials
-    from workers.kafka.faust_transport import frontwire_app_class
+    from workers.kafka.faust_transport import PromptTableManager, frontwire_app_class
 
     specs = stage_specs(stages)
     topics = load_topics(settings.topics_file, settings.topic_prefix)
@@ -56,6 +56,7 @@ def build_app(settings: Settings, bootstrap: str, stages: list[str], *, web_port
         web_enabled=web_port is not None,
         web_port=web_port or 6066,
         web_host=settings.web_host,
+        TableManager=PromptTableManager,
     )
 
     for spec in specs:

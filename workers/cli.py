@@ -51,6 +51,10 @@ def run(
     directory: Optional[Path] = typer.Argument(None, help="Replay directory (default: seeds/)."),
     json_out: bool = typer.Option(False, "--json", help="Print the alerts as JSON, one per line, and nothing else."),
     rate: Optional[float] = typer.Option(None, "--rate", min=0.01, help="Articles per second (default: no pacing)."),
+    extractors: Optional[int] = typer.Option(None, "--extractors", min=1, max=4,
+                                             help="Extraction processes beside the one running the other stages "
+                                                  "(default: one per core but one, at least 1; the raw topic has 4 "
+                                                  "partitions)."),
 ) -> None:
     """Run the whole pipeline on DIR and print the alerts it produced (embedded broker unless set).
 
@@ -60,7 +64,7 @@ def run(
     on the alerts topic; what is printed is the alerts that stand, in the order they took effect.
     """
     from workers.kafka.bootstrap import bootstrap_servers
-    from workers.pipeline import PipelineError, run_pipeline
+    from workers.pipeline import PipelineError, default_extractors, run_pipeline, run_plan
     from workers.render import alert_block
     from workers.stage0_replay.core import read_replay_dir
 
@@ -71,7 +75,8 @@ def run(
     try:
         with bootstrap_servers(settings) as bootstrap:
             result = asyncio.run(run_pipeline(settings, bootstrap, directory, rate=rate,
-                                              on_item=(lambda _i: bar.update(1)) if bar else None))
+                                              on_item=(lambda _i: bar.update(1)) if bar else None,
+                                              plan=run_plan(extractors or default_extractors())))
     except PipelineError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
