@@ -136,7 +136,13 @@ def execute(app: Any, settings: Settings) -> None:
     """Run a built faust App as a worker until a signal stops it, then remove its state directory."""
     from faust.worker import Worker
 
-    worker: Any = Worker(app, loglevel=settings.log_level, quiet=True,
+    class PromptWorker(Worker):
+        async def _sentinel_task(self) -> None:
+            # mode sleeps a whole second here before it closes the event loop (measured: a second of every
+            # stop); one turn of the loop lets the callbacks still pending run
+            await asyncio.sleep(0)
+
+    worker: Any = PromptWorker(app, loglevel=settings.log_level, quiet=True,
                          logging_config=logging_config(settings.log_level, settings.log_repeat_s), redirect_stdouts=False)
     worker.spinner = None
     try:

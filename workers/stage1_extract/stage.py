@@ -6,7 +6,6 @@ from typing import Any
 
 from workers.records import RawArticle, Rejection
 from workers.stage import Emit, Stage, StepResult
-from workers.stage1_extract.core import ExtractLimits, extract_article
 from workers.stages import spec_of
 from workers.timeutil import utc_now_iso
 
@@ -19,10 +18,14 @@ class ExtractStage(Stage):
     blocking = True
 
     def open(self, state: Any = None) -> None:
+        # imported here, not at module import: a worker's open() runs while its group join waits
+        from workers.stage1_extract.core import ExtractLimits, extract_article
+
         self.limits = ExtractLimits.from_settings(self.settings)
+        self.extract = extract_article
 
     def step(self, role: str, record: RawArticle) -> StepResult:
-        result = extract_article(record, self.limits)
+        result = self.extract(record, self.limits)
         if isinstance(result, Rejection):
             return StepResult(rejection=result)
         result.extracted_at = utc_now_iso()

@@ -12,14 +12,17 @@ in-memory index is rebuilt from the table before the next article is checked.
 
 from __future__ import annotations
 
+import importlib
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workers.records import ExtractedArticle
 from workers.stage import Emit, Stage, StepResult
-from workers.stage2_dedup.core import DedupConfig, DedupIndex
 from workers.stages import spec_of
 from workers.timeutil import utc_now_iso
+
+if TYPE_CHECKING:
+    from workers.stage2_dedup.core import DedupIndex
 
 
 class DedupStage(Stage):
@@ -28,8 +31,13 @@ class DedupStage(Stage):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.config = DedupConfig.from_settings(self.settings)
         self._index: DedupIndex | None = None
+
+    def open(self, state: Any = None) -> None:
+        super().open(state)
+        # the core is imported here, not at module import: a worker's open() runs while its group join
+        # waits, and numpy, datasketch and scipy take half a second
+        importlib.import_module("workers.stage2_dedup.core")
 
     def reset(self) -> None:
         self._index = None  # rebuilt from the table on next use
@@ -37,7 +45,9 @@ class DedupStage(Stage):
     def index(self) -> DedupIndex:
         """The in-memory index, rebuilt from the table when the state changed hands."""
         if self._index is None:
-            index = DedupIndex(self.config)
+            from workers.stage2_dedup.core import DedupConfig, DedupIndex
+
+            index = DedupIndex(DedupConfig.from_settings(self.settings))
             for key, value in list(self.state.items()):
                 index.restore(key, value)
             self._index = index
