@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import random
 from dataclasses import replace
-from pathlib import Path
 
 from workers.chain import Chain, directory_alerts, raw_from_item
 from workers.evaluate import gold_scenarios

@@ -53,7 +53,7 @@ def arrive(order: list[ExtractedArticle]) -> tuple[dict[str, str | None], dict[s
     return {a.article_id: index.original_of(a.article_id) for a in order}, sent
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(articles=article_sets(), data=st.data())
 def test_labels_do_not_depend_on_arrival_order(articles: list[ExtractedArticle], data: st.DataObject) -> None:
     in_event_order = sorted(articles, key=lambda a: (a.published_at, a.article_id))

@@ -33,6 +33,9 @@ Order
     with its extracted article, so its claims downstream become republications. That needs the
     copy's article: the index keeps the extracted article of the last `keep_articles` originals
     (table keys `doc:<article_id>`); an original older than that can no longer be re-labelled.
+    A copy's `duplicate_of` is the earliest original it reaches through the articles that hold it;
+    when an arrival gives a copy an earlier original, the copies it holds follow (`_cascade`), so
+    which original a copy names does not depend on arrival order either.
 
 Memory
     Exact copies are found whatever the gap between publication dates, and near copies too: the
@@ -133,22 +136,28 @@ class DedupDecision:
     containment: float | None = None  # estimated share of this article found in the best candidate
     candidates: int = 0  # LSH candidates with at least min_jaccard
     relabels: list[DuplicateRecord] = field(default_factory=list)  # earlier arrivals that copy this article
+    repoints: list[tuple[str, str, str]] = field(default_factory=list)  # (copy, its earlier original, its source)
     features: ArticleFeatures | None = field(default=None, repr=False, compare=False)
 
 
 class _Entry:
     """One remembered article."""
 
-    __slots__ = ("ts", "fp", "n", "source", "names", "of", "kind", "sim", "osrc", "at", "seq", "published_at", "url")
+    __slots__ = ("ts", "fp", "n", "source", "_names", "of", "kind", "sim", "osrc", "at", "seq", "published_at", "url")
 
     def __init__(self, v: dict[str, Any]) -> None:
         self.ts, self.fp, self.n = float(v["t"]), str(v["fp"]), int(v["n"])
         self.source = sys.intern(str(v["src"]))
-        self.names = names.decode(v["nm"]) if v.get("nm") is not None else None
+        self._names = names.decode(v["nm"]).tobytes() if v.get("nm") is not None else None  # bytes: compact
         self.of, self.kind, self.sim = v.get("of"), v.get("kind"), v.get("sim")
         self.osrc = sys.intern(v["osrc"]) if v.get("osrc") else None
         self.at, self.seq = float(v["at"]), int(v["q"])
         self.published_at, self.url = str(v["pa"]), v.get("u")
+
+    @property
+    def names(self) -> np.ndarray | None:
+        """Hashes of the article's names and figures (sorted), or None when it had no words."""
+        return np.frombuffer(self._names, dtype=np.uint32) if self._names is not None else None
 
 
 def parse_time(value: str | None) -> float | None:
@@ -222,16 +231,19 @@ class DedupIndex:
         if f.sig is None:
             return DedupDecision(article.article_id, False, None, f.fp, features=f)
         me = (f.ts, article.article_id)
-        # (is exact, containment, Jaccard, is an original, earlier, key) of earlier articles holding this one: max wins
-        best: tuple[bool, float, float, bool, float, str] | None = None
+        # earlier articles holding this one, ranked (root's key, not exact, -containment, -Jaccard, key): min wins
+        best: tuple[tuple[float, str], bool, float, float, str] | None = None
         later: list[tuple[str, str, float]] = []  # (key, kind, Jaccard) of later originals this one holds
+        copies: list[str] = []  # later copies this one holds: they may have an earlier original through it
         holder = self._by_fp.get(f.fp)
         if holder is not None:
             e = self._entries[holder]
             if (e.ts, holder) < me:
-                best = (True, 1.0, 1.0, e.of is None, -e.ts, holder)
+                best = (self._root_key(holder), False, -1.0, -1.0, holder)
             elif e.of is None:
                 later.append((holder, "exact", 1.0))
+            else:
+                copies.append(holder)
         candidates = self._lsh.query(f.sig, self.config.min_jaccard)
         near_best: tuple[float, float] | None = None
         for key, jac in candidates:
@@ -243,15 +255,18 @@ class DedupIndex:
                 if near_best is None or (cont, jac) > near_best:
                     near_best = (cont, jac)
                 if cont >= self.config.threshold and self._names_known(f.terms, e.names):
-                    cand = (False, cont, jac, e.of is None, -e.ts, key)
-                    if best is None or cand > best:
+                    cand = (self._root_key(key), True, -cont, -jac, key)
+                    if best is None or cand < best:
                         best = cand
-            elif e.of is None and _containment(e.n, f.n, jac) >= self.config.threshold \
-                    and self._names_known(e.names, f.terms):
-                later.append((key, "near", jac))
+            elif _containment(e.n, f.n, jac) >= self.config.threshold and self._names_known(e.names, f.terms):
+                if e.of is None:
+                    later.append((key, "near", jac))
+                else:
+                    copies.append(key)
         if best is not None:
-            decision = self._duplicate(article, f, best[5], "exact" if best[0] else "near", best[2], best[1],
-                                       len(candidates))
+            kind = "near" if best[1] else "exact"
+            decision = self._duplicate(article, f, best[4], kind, -best[3] if best[1] else 1.0,
+                                       -best[2] if best[1] else 1.0, len(candidates))
             root, root_source = decision.duplicate.duplicate_of, decision.duplicate.original_source  # type: ignore[union-attr]
         else:
             decision = DedupDecision(article.article_id, False, None, f.fp, jaccard=near_best[1] if near_best else None,
@@ -259,6 +274,9 @@ class DedupIndex:
                                      features=f)
             root, root_source = article.article_id, article.source
         decision.relabels.extend(self._relabel(key, kind, jac, root, root_source) for key, kind, jac in sorted(later))
+        root_key = (f.ts, root) if root == article.article_id else self._root_key(root)
+        decision.repoints.extend((key, root, root_source) for key in sorted(copies)
+                                 if root_key < self._root_key(key))
         return decision
 
     def remember(self, article: ExtractedArticle, decision: DedupDecision, now: float) -> list[tuple[str, Any]]:
@@ -282,6 +300,9 @@ class DedupIndex:
         writes: list[tuple[str, Any]] = [(article.article_id, value)]
         for rec in decision.relabels:
             writes.extend(self._apply_relabel(rec))
+        for key, root, root_source in decision.repoints:
+            writes.extend(self._repoint(key, root, root_source))
+        writes.extend(self._cascade([r.article_id for r in decision.relabels] + [k for k, _, _ in decision.repoints]))
         if dup is None and f.sig is not None and self.config.keep_articles > 0:
             doc = {"tag": self._tag, "q": self._seq, "article": article.to_dict()}
             self._keep_doc(article.article_id, doc)
@@ -349,6 +370,40 @@ class DedupIndex:
                 "nm": names.encode(e.names) if e.names is not None else None,
                 "of": e.of, "kind": e.kind, "sim": e.sim, "osrc": e.osrc, "at": e.at, "q": e.seq,
                 "pa": e.published_at, "u": e.url}
+
+    def _root_key(self, key: str) -> tuple[float, str]:
+        """The event-order key of the original a remembered article copies (its own if it is an original)."""
+        e = self._entries[key]
+        root = self._entries.get(e.of) if e.of is not None else None
+        return (root.ts, e.of) if root is not None and e.of is not None else (e.ts, key)
+
+    def _repoint(self, key: str, root: str, root_source: str) -> list[tuple[str, Any]]:
+        """A copy gets an earlier original (found through an article that arrived after it); the table write."""
+        e = self._entries[key]
+        if e.of is not None:
+            self._copies.get(e.of, set()).discard(key)
+        e.of, e.osrc = root, root_source
+        self._copies.setdefault(root, set()).add(key)
+        return [(key, self._value(key, e))]
+
+    def _cascade(self, changed: list[str]) -> list[tuple[str, Any]]:
+        """Copies held by an article whose original just became earlier get that original too, and so on."""
+        writes: list[tuple[str, Any]] = []
+        queue = list(changed)
+        while queue:
+            key = queue.pop()
+            e = self._entries.get(key)
+            if e is None or e.of is None or key not in self._lsh:
+                continue
+            root_key = self._root_key(key)
+            for other, jac in self._lsh.query(self._lsh.signature(key), self.config.min_jaccard):
+                o = self._entries[other]
+                if o.of is None or (o.ts, other) <= (e.ts, key) or root_key >= self._root_key(other):
+                    continue
+                if _containment(o.n, e.n, jac) >= self.config.threshold and self._names_known(o.names, e.names):
+                    writes.extend(self._repoint(other, e.of, e.osrc or ""))
+                    queue.append(other)
+        return writes
 
     def _names_known(self, terms: np.ndarray | None, known: np.ndarray | None) -> bool:
         """False when the later article (`terms`) names places, people or figures the earlier one (`known`) lacks."""
