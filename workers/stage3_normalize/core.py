@@ -10,7 +10,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from workers.records import Mention
-from workers.stage3_normalize import common_words_data, context
+from workers.stage3_normalize import abroad, common_words_data, context
 from workers.stage3_normalize.disambiguate import Group, resolve
 from workers.stage3_normalize.gazetteer import Q_LOOSE, Gazetteer
 from workers.stage3_normalize.oblasts import scan as oblast_scan
@@ -240,11 +240,15 @@ def explain_mentions(
         for sid, q in span.options.items():
             g.options[sid] = max(g.options.get(sid, 0.0), q)
     resolve(list(groups.values()), gaz, oblasts)
+    foreign = abroad.foreign_sentences(text)
     mentions: list[Mention] = []
     for span in kept:
         g = groups[frozenset(span.options)]
         if g.chosen is None:
             rejected.append((text[span.start : span.end], (span.start, span.end), "far from the other places"))
+            continue
+        if abroad.placed_abroad(text, span.start, span.end, gaz.settlements[g.chosen].population, foreign):
+            rejected.append((text[span.start : span.end], (span.start, span.end), "a place outside Ukraine"))
             continue
         confidence = round(min(1.0, span.options.get(g.chosen, Q_LOOSE) * g.factor), 3)
         if confidence < min_confidence:

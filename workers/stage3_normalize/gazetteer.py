@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 COUNTRY = "UA"
 MIN_POPULATION = 500
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: Settlement.feature (capital, oblast centre)
 # Quality of a match by how the name was produced; the matcher turns it into a confidence.
 Q_NAME = 1.0  # the current name as GeoNames lists it, or its national romanisation
 Q_ALIAS = 0.9  # factor for other names: historic ones, names of merged places
@@ -48,6 +48,7 @@ class Settlement:
     population: int
     names: tuple[str, ...] = ()  # every Latin and Cyrillic name it was indexed under
     section: bool = False  # a district or neighbourhood of a city
+    feature: str = "PPL"  # GeoNames-style feature code: PPLC the capital, PPLA an oblast centre, PPL any other
 
     def ref(self) -> SettlementRef:
         """The settlement as it appears in messages."""

@@ -72,7 +72,7 @@ REGION_NOUNS_CYR_PREFIXES = (
     "област", "район", "регион", "регіон", "напрям", "направлен", "фронт", "річк", "ріки", "ріці", "река", "реки",
     "реке", "реку", "водосховищ", "водохранилищ", "острів", "остров", "острова", "аес", "аэс", "гес", "гэс",
     "угрупован", "группировк", "народн", "республік", "республик", "вулиц", "улиц", "проспект", "площ", "бульвар",
-    "провул", "переул",
+    "провул", "переул", "громад",
 )
 # Capitalised words around a name that make it an organisation: the Kyiv Independent, Shakhtar Donetsk.
 ORG_AFTER = {"independent", "post", "times", "herald", "pravda", "daily", "tv", "radio", "dynamo", "fc"}
@@ -137,6 +137,16 @@ Volyn Zakarpattia Transcarpathia Slobozhanshchyna Prykarpattia Pryazovia Novoros
 Россия Білорусь Беларусь Молдова Польща Польша Грузія Грузия Кубань Азов Полісся Поділля
 Буковина Галичина Волинь Закарпаття Слобожанщина Прикарпаття Приазов'я Новоросія Новороссия
 """.split()
+# Organisation names whose first word is also a village's name: "Сили оборони" (the Defence Forces) is no Sil.
+ORGANISATION_PHRASE_PATTERNS = (r"\b[Сс]ил(?:и|а|ами|ам|ах|ы)?\s+[Оо]борон[иыі]\w*",)
+# Words before a name that make it the object of a claim about a place ("liberation of Pryvillia"),
+# enough of a place context for a name that is also an everyday word.
+CLAIM_WORDS = {
+    "liberated", "liberation", "liberating", "captured", "capture", "recaptured", "recapture", "retook", "retaken",
+    "seized", "seizure", "occupied", "entered", "over", "звільнили", "звільнення", "звільнено", "визволили",
+    "захопили", "захоплення", "окупували", "увійшли", "зайшли", "освободили", "освобождение", "освобожден",
+    "освобождены", "захватили", "заняли", "вошли",
+}
 # Lines that are tag lists or bylines, not text ("Tags: Izium, Kupiansk").
 TAG_LINE_PATTERN = (
     r"(?im)^[ \t]*(?:(?:tags?|categories|category|topics|теги|мітки|метки|рубрики?)[ \t]*:"
