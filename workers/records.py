@@ -210,6 +210,9 @@ class Claim:
     hedged: bool = False
     span: tuple[int, int] | None = None  # the quote's offsets in the main text
     duplicate_of: str | None = None  # set when the article republishes another: provenance, never a new source
+    clause: str | None = None  # the words of the quote that carry the claim (its clause)
+    link: dict[str, str] | None = None  # how the place was linked: {"how": name|list|description, "text", "note"}
+    marker: str | None = None  # what set the claim aside ("hedged: 'likely'"), None when it counts
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -237,6 +240,9 @@ class Claim:
             hedged=bool(d.get("hedged", False)),
             span=(int(span[0]), int(span[1])) if span else None,
             duplicate_of=d.get("duplicate_of"),
+            clause=d.get("clause"),
+            link=dict(d["link"]) if d.get("link") else None,
+            marker=d.get("marker"),
         )
 
 

@@ -1,14 +1,22 @@
-"""Who did it: the side of the forces that carried out an event, from the words before its verb."""
+"""Who did it: the side of the forces that carried out an event, from the words around its verb.
+
+Unit and formation names count as sides (the lexicons' ACTOR_* patterns: the Russian groupings, VDV,
+Akhmat, Wagner; Ukrainian numbered brigades, the National Guard, Khortytsia, the Defence Forces).
+"""
 
 from __future__ import annotations
 
 import re
 
 from workers.stage4_claims.masking import MaskedSentence
-from workers.stage4_claims.patterns import compiled
 
 _SIDE_WORDS = {"ukrainian": "ukraine", "ukraine's": "ukraine", "russian": "russia", "russia's": "russia"}
 _LANG_DEFAULT_OURS = {"en": "ukraine", "uk": "ukraine", "ru": "russia"}
+_UA = re.compile(r"(?:^|\s)(?:укр|україн|украин|зсу|всу|вфу|сил\w*\s+оборон)")
+_RU = re.compile(r"(?:^|\s)(?:рос|рф|вс\s+рф|днр|лнр|окупант|оккупант|загарбник|рашист)")
+_ENEMY = re.compile(r"(?:^|\s)(?:the\s+enemy|enemy|ворог|противник|врага?\b)")
+_AGENT_CUT = re.compile(r"[,.;:]|\s-\s")
+_AGENT_REACH = 40  # characters after a passive verb searched for its agent
 
 
 def other(side: str | None) -> str | None:
@@ -17,15 +25,17 @@ def other(side: str | None) -> str | None:
 
 
 def side_from_word(word: str) -> str | None:
-    """Map a side word of a control phrase ('Ukrainian control', 'під контролем ЗСУ') to a side."""
-    w = word.lower()
-    if w in _SIDE_WORDS:
-        return _SIDE_WORDS[w]
-    if re.match(r"(?:укр|україн|украин|зсу|всу|сил\w*\s+оборони)", w):
-        return "ukraine"
-    if re.match(r"(?:рос|рф|вс\s+рф|днр|лнр|окупант)", w):
-        return "russia"
-    return None
+    """Map the side words of a control phrase ('Ukrainian control', 'під контролем ЗСУ', 'військ РФ', 'ворога') to
+    ukraine, russia or enemy (the speaker's other side)."""
+    w = " " + word.lower()
+    if w.strip() in _SIDE_WORDS:
+        return _SIDE_WORDS[w.strip()]
+    if _ENEMY.search(w):
+        return "enemy"
+    ua, ru = _UA.search(w), _RU.search(w)
+    if ua and ru:
+        return "ukraine" if ua.start() < ru.start() else "russia"
+    return "ukraine" if ua else ("russia" if ru else None)
 
 
 def _tokens(ms: MaskedSentence) -> list[tuple[int, int, str]]:
@@ -37,18 +47,21 @@ def _tokens(ms: MaskedSentence) -> list[tuple[int, int, str]]:
 
 
 def _find_tokens(ms: MaskedSentence) -> list[tuple[int, int, str]]:
-    """Every actor word of the sentence: (start, end, kind)."""
-    c = compiled()
+    """Every actor word of the sentence: (start, end, kind); of two sides written together ("Russia's 3rd Army
+    Corps") the first qualifies the second."""
+    c = ms.lex
     kinds = (
         ("russia", c.ACTOR_RU), ("ukraine", c.ACTOR_UA), ("enemy", c.ACTOR_ENEMY), ("ours", c.ACTOR_OURS),
         ("allied", c.ACTOR_ALLIED), ("pending", c.ACTOR_POSSESSIVE), ("pending", c.ACTOR_GENERIC),
         ("pending", c.ACTOR_PRONOUN),
     )
-    found = [(m.start(), m.end(), kind) for kind, rx in kinds for m in rx.finditer(ms.text)]
+    found = sorted((m.start(), m.end(), kind) for kind, rx in kinds for m in rx.finditer(ms.text))
     for k, (s, e) in enumerate(ms.positions):
         if ms.surfaces[k] in c.capital_surfaces:  # "Kyiv says", "Kyiv's forces"
             found.append((s, e, "ukraine"))
-    return found
+    sides = [t for t in found if t[2] in ("russia", "ukraine")]
+    qualified = {b for a in sides for b in sides if a[2] != b[2] and 0 <= b[0] - a[1] <= 2}
+    return [t for t in found if t not in qualified]
 
 
 def scan_actor(ms: MaskedSentence, anchor: int, speaker: str | None, lang: str) -> str | None:
@@ -64,21 +77,40 @@ def scan_actor(ms: MaskedSentence, anchor: int, speaker: str | None, lang: str) 
     return speaker
 
 
-def agent_after(ms: MaskedSentence, pos: int) -> str | None:
-    """The side named in a passive's agent ("was seized by Russian forces", "fell to Ukrainian troops")."""
-    c = compiled()
-    m = c.BY_AGENT.match(ms.text[pos:])
+def _side_in(ms: MaskedSentence, text: str, speaker: str | None, lang: str) -> str | None:
+    """The first side named in a stretch of text (the enemy resolved through the speaker)."""
+    c = ms.lex
+    hits = [(m.start(), side) for side, rx in (("russia", c.ACTOR_RU), ("ukraine", c.ACTOR_UA),
+                                               ("enemy", c.ACTOR_ENEMY)) for m in [rx.search(text)] if m]
+    if not hits:
+        return None
+    side = min(hits)[1]
+    return (other(speaker) or ("ukraine" if lang == "ru" else "russia")) if side == "enemy" else side
+
+
+def agent_after(ms: MaskedSentence, pos: int, speaker: str | None = None, lang: str = "en") -> str | None:
+    """The side named in a passive's agent ("was seized by Russian forces", "окуповане російськими військами")."""
+    m = ms.lex.BY_AGENT.match(ms.text[pos:])
     if not m:
         return None
-    rest = ms.text[pos + m.end(): pos + m.end() + 40]
-    hits = [(x.start(), side) for side, rx in (("russia", c.ACTOR_RU), ("ukraine", c.ACTOR_UA))
-            for x in [rx.match(rest) or rx.search(rest[:20])] if x]
-    return min(hits)[1] if hits else None
+    rest = ms.text[pos + m.end(): pos + m.end() + _AGENT_REACH]
+    cut = _AGENT_CUT.search(rest)
+    return _side_in(ms, rest[: cut.start()] if cut else rest, speaker, lang)
+
+
+def expelled_side(ms: MaskedSentence, pos: int, speaker: str | None = None, lang: str = "en") -> str | None:
+    """The side a place was freed from ("freed from Russian forces", "звільнене від окупантів"): it left."""
+    m = ms.lex.FROM_AGENT.match(ms.text[pos:])
+    if not m:
+        return None
+    rest = ms.text[pos + m.end(): pos + m.end() + _AGENT_REACH]
+    cut = _AGENT_CUT.search(rest)
+    return _side_in(ms, rest[: cut.start()] if cut else rest, speaker, lang)
 
 
 def flag_side(ms: MaskedSentence, noun_start: int, noun_end: int) -> str | None:
     """The side of a flag from its own words ('the Ukrainian flag', 'прапор України', 'Wagner's flags')."""
-    c = compiled()
+    c = ms.lex
     before = ms.text[max(0, noun_start - 30): noun_start]
     after = ms.text[noun_end: noun_end + 15]
     for text in (before, after):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from workers.stage4_claims.masking import unify
-from workers.stage4_claims.patterns import compiled
+from workers.stage4_claims.patterns import Compiled, compiled
 
 _MAX_WORDS = 10
 _SEGMENT_END = re.compile(r"[,;:\"(]|\s-\s|^\s*-\s")
@@ -36,10 +36,12 @@ _NP_SHAPE = re.compile(r"[A-ZА-ЯІЇЄҐ]|\b(?:officials?|ministry|military|ar
 
 @dataclass
 class Speaker:
-    """One sentence's attribution text and the side it speaks for."""
+    """One sentence's attribution text and the side it speaks for; a monitor (DeepState, ISW, a journalist) only
+    reports, so its side never stands in for the actor."""
 
     text: str | None
     side: str | None
+    monitor: bool = False
 
 
 @dataclass
@@ -48,6 +50,7 @@ class SpeakerContext:
 
     heads: dict[str, Speaker] = field(default_factory=dict)
     last: Speaker = field(default_factory=lambda: Speaker(None, None))
+    lex: Compiled = field(default_factory=compiled)
 
 
 def _words_tail(text: str, n: int) -> str:
@@ -65,7 +68,7 @@ def _clean(np: str) -> str | None:
     return np or None
 
 
-def _preposed(text: str, verb_start: int) -> str | None:
+def _preposed(text: str, verb_start: int, lex: Compiled) -> str | None:
     """The noun phrase right before a reporting verb ("Russia's defence ministry said")."""
     before = text[:verb_start]
     cuts = [m.end() for m in _SEGMENT_END.finditer(before)]
@@ -74,7 +77,7 @@ def _preposed(text: str, verb_start: int) -> str | None:
     if not segment.strip():
         return None
     np = _words_tail(segment, _MAX_WORDS)
-    if np.lower() in compiled().speaker_pronouns:
+    if np.lower() in lex.speaker_pronouns:
         return np
     return np if _NP_SHAPE.search(np) else None
 
@@ -106,9 +109,9 @@ def _inverted(after: str) -> str | None:
     return cleaned if cleaned and _NP_SHAPE.search(cleaned) else None
 
 
-def find_speaker_text(sentence: str) -> str | None:
+def find_speaker_text(sentence: str, lex: Compiled | None = None) -> str | None:
     """The attribution phrase of one sentence (as written), or None."""
-    np = _speaker_in(unify(sentence))
+    np = _speaker_in(unify(sentence), lex or compiled())
     if not np:
         return None
     at = unify(sentence).find(np)  # unify keeps offsets: give back the original characters
@@ -120,9 +123,8 @@ def find_speaker_text(sentence: str) -> str | None:
     return sentence[at:end]
 
 
-def _speaker_in(text: str) -> str | None:
+def _speaker_in(text: str, c: Compiled) -> str | None:
     """The attribution phrase of one unified sentence, or None."""
-    c = compiled()
     m = c.ACCORDING_TO.search(text)
     if m:
         np = re.split(r"[,.;:\"]|\s-\s", text[m.end():])[0]
@@ -139,7 +141,7 @@ def _speaker_in(text: str) -> str | None:
         elif before[-1] == ",":
             np = (_apposition(text, v.start()) if before.count(",") >= 2 else None) or _inverted(after)
         else:
-            np = _preposed(text, v.start())
+            np = _preposed(text, v.start(), c)
         if np:
             return _clean(np)
     return None
@@ -149,7 +151,7 @@ def speaker_side(text: str | None, ctx: SpeakerContext) -> str | None:
     """The side a speaker speaks for: Russian and Ukrainian names and institutions, or an earlier 'the ministry'."""
     if not text:
         return None
-    c = compiled()
+    c = ctx.lex
     found = [(m.start(), side) for side, rx in (("russia", c.SPEAKER_RU), ("ukraine", c.SPEAKER_UA))
              for m in [rx.search(text)] if m]
     if found:
@@ -164,12 +166,15 @@ def speaker_side(text: str | None, ctx: SpeakerContext) -> str | None:
 
 
 def resolve_speaker(text: str | None, ctx: SpeakerContext) -> Speaker:
-    """Resolve a sentence's speaker (pronouns and 'the ministry' through the context) and update the context."""
+    """Resolve a sentence's speaker (pronouns and 'the ministry' through the context) and update the context.
+
+    An unqualified institution ("the ministry", "the General Staff") named for the first time speaks for the
+    side of the article's last speaker ("Moscow claims ... The ministry reported ...")."""
     if not text:
         return Speaker(None, None)
-    c = compiled()
+    c = ctx.lex
     if text.lower() in c.speaker_pronouns:
-        return Speaker(ctx.last.text, ctx.last.side) if ctx.last.text else Speaker(None, None)
+        return Speaker(ctx.last.text, ctx.last.side, ctx.last.monitor) if ctx.last.text else Speaker(None, None)
     lower = text.lower()
     if re.match(r"(?:the|this|that|це|цей|это|этот)\s+\S+$", lower) or lower in c.speaker_heads:
         for head in c.speaker_heads:  # "the ministry" = the ministry named before
@@ -177,7 +182,10 @@ def resolve_speaker(text: str | None, ctx: SpeakerContext) -> Speaker:
                 ctx.last = ctx.heads[head]
                 return ctx.heads[head]
     side = speaker_side(text, ctx)
-    speaker = Speaker(text, side)
+    unqualified = re.match(r"(?:the|this|that)\s+\S+(?:\s+\S+)?$", lower) and any(h in lower for h in c.speaker_heads)
+    if side is None and unqualified and ctx.last.side:
+        side = ctx.last.side
+    speaker = Speaker(text, side, bool(c.MONITOR.search(text)))
     if side:
         for head in c.speaker_heads:
             if head in lower:

@@ -1,65 +1,35 @@
-"""Claims from one article: who did what where, sentence by sentence, and the article's verdict per settlement.
+"""Claims from one article: clause-level facts (actor, event, the places it governs, the marker that sets it aside),
+one claim per place, and the article's verdict per settlement.
 
-Event vocabulary (Claim.event):
-  liberation, recapture, capture, occupation, control  - a side took the place     -> that side's control
-  flag_raised                                          - a side's flag over it      -> that side's control
-  withdrawal                                           - a side left it             -> the other side's control
-  entry, street_fighting, partial_control              - fighting inside, part held -> contested
-  approach, encirclement, strike                       - never shift a status (set aside)
-A withdrawal from the outskirts or the area around a place is event "withdrawal", set aside.
+Sentence by sentence: mask the places (names, unknown list names, descriptions resolved to the
+settlement the article names for them), find each verb with the places it governs (events.py), judge
+it once as a fact (facts.py), and give every governed place its claim with how the place was linked.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
-import re
-from dataclasses import dataclass
+from dataclasses import replace
+from typing import Mapping
 
 from workers.records import Claim, Mention, NormalizedArticle
+from workers.stage3_normalize.profiles import Profile
 from workers.stage4_claims import modality as mod
-from workers.stage4_claims.actors import agent_after, other, scan_actor, side_from_word
 from workers.stage4_claims.attribution import Speaker, SpeakerContext, find_speaker_text, resolve_speaker
-from workers.stage4_claims.events import EventMatch, find_events
-from workers.stage4_claims.masking import MaskedSentence, mask_sentence, unify
-from workers.stage4_claims.patterns import compiled
+from workers.stage4_claims.events import EventMatch, Place, count_events, find_events
+from workers.stage4_claims.facts import Context, Fact, judge
+from workers.stage4_claims.masking import PLACEHOLDER, MaskedSentence, mask_sentence, unify
+from workers.stage4_claims.patterns import Compiled, for_language
+from workers.stage4_claims.places import Antecedents, Link, as_list_item, unknown_list_names
 from workers.stage4_claims.sentences import Sentence, split_sentences
 
-TAKING = frozenset({"liberation", "recapture", "capture", "occupation", "control", "flag_raised"})
-CONTESTING = frozenset({"entry", "street_fighting", "partial_control"})
-NOT_SHIFTING = {
-    "approach": "approach/outskirts",
-    "encirclement": "encirclement",
-    "strike": "strike/shelling",
-    "area_withdrawal": "withdrawal from the outskirts/area around",
-}
 # most specific first: the verdict's quote prefers these
 EVENT_RANK = (
     "withdrawal", "capture", "liberation", "recapture", "occupation", "partial_control", "control", "flag_raised",
     "entry", "street_fighting", "area_withdrawal", "approach", "encirclement", "strike",
 )
-STATUS_OF = {"ukraine": "ukrainian_control", "russia": "russian_control"}
 _QUOTE_OPEN_SCAN = 4  # sentences searched for the end of a quotation that carries the speaker
-# "the town" standing for the one place named in the sentence before
-_ANAPHOR = re.compile(
-    r"\bthe\s+(?:town|city|village|settlement)\b(?!\s*(?:'s|’s|of\b|council|cent(?:re|er)|hall|administration"
-    r"|authorities|limits|mayor|outskirts|edge))"
-    r"|\b(?:місто|міста|місті|містом|селище|селища|селищі|село|села|селі|город|города|городе|городом|поселок"
-    r"|поселка|поселке)\b(?!\s+(?:[А-ЯІЇЄҐ]|\w+(?:ської|ской)\s+рад))",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """The decision on one event match."""
-
-    event: str
-    actor: str | None
-    implies: str | None
-    counted: bool
-    reason: str
-    hedged: bool
 
 
 def _claim_id(article_id: str, settlement_id: int, event: str, span: tuple[int, int]) -> str:
@@ -68,10 +38,9 @@ def _claim_id(article_id: str, settlement_id: int, event: str, span: tuple[int, 
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-def _speakers(sentences: list[Sentence], ctx: SpeakerContext) -> list[Speaker]:
+def _speakers(sentences: list[Sentence], lex: Compiled) -> list[Speaker]:
     """The speaker of every sentence, carried over quotations and 'Про це повідомили ...' follow-ups."""
-    c = compiled()
-    raw = [find_speaker_text(s.text) for s in sentences]
+    raw = [find_speaker_text(s.text, lex) for s in sentences]
     for i, s in enumerate(sentences):
         if raw[i]:
             continue
@@ -83,110 +52,10 @@ def _speakers(sentences: list[Sentence], ctx: SpeakerContext) -> list[Speaker]:
                     raw[i] = raw[j]
                     break
         nxt = sentences[i + 1] if i + 1 < len(sentences) else None
-        if not raw[i] and nxt and nxt.paragraph == s.paragraph and c.NEXT_SENTENCE_ATTRIBUTION.search(unify(nxt.text)):
+        if not raw[i] and nxt and nxt.paragraph == s.paragraph and lex.NEXT_SENTENCE_ATTRIBUTION.search(unify(nxt.text)):
             raw[i] = raw[i + 1]
+    ctx = SpeakerContext(lex=lex)
     return [resolve_speaker(t, ctx) for t in raw]
-
-
-def _actor(em: EventMatch, ms: MaskedSentence, speaker: Speaker, lang: str) -> tuple[str | None, str]:
-    """The side that did it, and how it was found."""
-    if em.side:
-        side = em.side if em.side in ("ukraine", "russia") else side_from_word(em.side)
-        if side:
-            return side, "named"
-    if em.passive:
-        agent = agent_after(ms, em.t_end)
-        if agent:
-            return agent, "agent"
-        if em.event in ("liberation", "recapture"):
-            return speaker.side or ("russia" if lang == "ru" else "ukraine"), "inferred from the verb"
-        if em.event in ("capture", "occupation"):
-            return "russia", "inferred from the verb"
-        if em.event == "withdrawal":  # "X had been lost / abandoned": by the side that says so
-            return speaker.side, "speaker's side"
-        return None, "unknown"
-    taking = em.event in ("capture", "occupation", "liberation", "recapture")
-    if taking and compiled().NOMINAL_TRIGGERS.match(em.trigger):
-        return _nominal_actor(em, ms, speaker, lang), "inferred from the noun"
-    actor = scan_actor(ms, em.anchor, speaker.side, lang)
-    if actor:
-        return actor, "subject"
-    if em.event in ("liberation", "recapture"):  # in Russian-language reports 'освободили' is the Russian usage
-        return ("russia" if lang == "ru" else "ukraine"), "inferred from the verb"
-    if em.event in ("capture", "occupation"):
-        return "russia", "inferred from the verb"
-    return None, "unknown"
-
-
-def _nominal_actor(em: EventMatch, ms: MaskedSentence, speaker: Speaker, lang: str) -> str:
-    """Who took a place named by a noun ('the capture of X', 'захоплення X'): its own adjective, else the speaker
-    announcing it, else the other side when the speaker admits it; liberation defaults to Ukraine, capture to Russia."""
-    c = compiled()
-    near = ms.text[max(0, em.t_start - 25): em.t_start]
-    own = [(m.end(), side) for side, rx in (("russia", c.ACTOR_RU), ("ukraine", c.ACTOR_UA)) for m in rx.finditer(near)]
-    if own and max(own)[0] >= len(near) - 2:
-        return max(own)[1]
-    admitted = c.ADMISSION.search(ms.text, 0, em.t_start)
-    if em.event in ("liberation", "recapture"):
-        return speaker.side or ("russia" if lang == "ru" else "ukraine")
-    if speaker.side:
-        return other(speaker.side) if admitted else speaker.side
-    return "russia"
-
-
-def _official(speaker: Speaker) -> bool:
-    """A side's official speaking (ministry, general staff, governor, Wagner), not footage, bloggers or reports."""
-    return bool(speaker.side and speaker.text and not compiled().NON_OFFICIAL.search(speaker.text))
-
-
-def _implies(event: str, actor: str | None) -> str | None:
-    """The status a claim sets, per CONTRACT §3."""
-    if event in CONTESTING:
-        return "contested"
-    if event in TAKING:
-        return STATUS_OF.get(actor or "")
-    if event == "withdrawal":
-        return STATUS_OF.get(other(actor) or "")
-    return None
-
-
-def _judge(em: EventMatch, ms: MaskedSentence, sentence: Sentence, speaker: Speaker, lang: str,
-           published: mod.date | None, disclaimed: bool) -> Judgement:
-    """Decide whether one event match is a claim that counts, and why."""
-    event = "withdrawal" if em.event == "area_withdrawal" else em.event
-    rumour, unverified, weak = mod.hedge(ms.text)
-    if disclaimed and not unverified:
-        unverified = "could not be verified (next sentence)"
-    hedged = bool(rumour or unverified or weak)
-    if unverified and _official(speaker):  # an official statement stays a claim; the doubt lowers confidence
-        unverified = None
-    if em.event in NOT_SHIFTING:
-        return Judgement(event, None, None, False, f"set aside: {NOT_SHIFTING[em.event]} ('{em.trigger}')", hedged)
-    sc = mod.scope_of(ms.text, em.t_start, em.t_end)
-    checks = (
-        ("descriptive", em.lang == "en" and not em.passive and em.trigger.endswith("ed") and mod.is_adjectival(sc)
-         and em.trigger),
-        ("question", mod.is_question(sentence.text, sc)),
-        ("conditional", mod.is_conditional(sc)),
-        ("evaluation", mod.is_evaluation(sc, em.trigger, em.mention_span[1])),
-        ("denial", mod.is_denial(sc)),
-        ("negated", mod.is_negated(sc, (em.mention_span[1], em.t_start) if em.passive else None)),
-        ("prediction", mod.is_prediction(sc, em.trigger, em.lang)),
-        ("past background", mod.past_marker(sc, published)),
-        ("hedged", rumour or unverified),
-    )
-    actor, how = _actor(em, ms, speaker, lang)
-    if actor == "russia" and event in ("liberation", "recapture"):
-        event = "capture"  # Russian usage: 'liberated' by Russian forces
-    implies = _implies(event, actor)
-    for name, marker in checks:
-        if marker:
-            return Judgement(event, actor, implies, False, f"set aside: {name} ('{marker}')", hedged)
-    if implies is None:
-        return Judgement(event, actor, None, False, f"set aside: side unknown ({em.trigger})", hedged)
-    by = f" by {actor}" if actor else ""
-    note = f", side {how}" if how not in ("subject", "named") and event not in CONTESTING else ""
-    return Judgement(event, actor, implies, True, f"rule: {event}{by} → {implies} ('{em.trigger}'{note})", hedged)
 
 
 def _rank(claim: Claim) -> tuple[int, int, int]:
@@ -197,58 +66,113 @@ def _rank(claim: Claim) -> tuple[int, int, int]:
     return (0 if claim.counted else 1, 0 if shifting else 1, EVENT_RANK.index(event) if event in EVENT_RANK else 99)
 
 
-def extract_claims(article: NormalizedArticle) -> list[Claim]:
-    """Every claim found, sentence by sentence, counted or set aside (counted=False with a reason)."""
+def _mask_all(sentences: list[Sentence], article: NormalizedArticle, lex: Compiled,
+              profiles: Mapping[int, Profile] | None) -> list[MaskedSentence]:
+    """Every sentence masked: its names, unknown names of its lists, and its descriptions that resolve."""
+    ordered = sorted(article.mentions, key=lambda m: m.span)
+    starts = [m.span[0] for m in ordered]
+    named = [ordered[bisect.bisect_left(starts, s.start): bisect.bisect_left(starts, s.end)] for s in sentences]
+    antecedents = Antecedents(sentences, named, lex, profiles)
+    masked = []
+    for i, s in enumerate(sentences):
+        described = antecedents.link(i)
+        mentions = sorted(named[i] + [m for m, _ in described], key=lambda m: m.span)
+        links = {m.span[0]: link for m, link in described}
+        ghosts = unknown_list_names(s, named[i], lex) if named[i] else []
+        masked.append(mask_sentence(s.text, s.start, mentions, lex, ghosts, links))
+    return masked
+
+
+def _clause_text(s: Sentence, ms: MaskedSentence, clause: tuple[int, int]) -> str:
+    """The words of the sentence that a fact's clause covers."""
+    start, end = ms.source_offset(clause[0]), ms.source_offset(clause[1])
+    return s.text[max(0, start): max(start, min(len(s.text), end))].strip(" ,;:-–—") or s.text
+
+
+def _facts(em: EventMatch, ms: MaskedSentence, ctx: Context) -> list[tuple[Fact, tuple[Place, ...]]]:
+    """One judged fact per distinct event among the places a verb governs ("captured A and part of B")."""
+    by_event: dict[str, list[Place]] = {}
+    for p in em.places:
+        by_event.setdefault(p.event, []).append(p)
+    return [(judge(replace(em, event=event, places=tuple(places)), ms, ctx), tuple(places))
+            for event, places in by_event.items()]
+
+
+def extract_claims(article: NormalizedArticle, profiles: Mapping[int, Profile] | None = None) -> list[Claim]:
+    """Every claim found, sentence by sentence, counted or set aside (counted=False with a reason).
+
+    `profiles` (settlement kinds) decide which descriptions fit which places; without them any kind fits.
+    """
     a = article.article
     text = a.text or ""
     sentences = split_sentences(text)
+    lex = for_language(a.language)
     lang = (a.language or "en")[:2].lower()
     published = mod.publication_date(a.published_at)
-    speakers = _speakers(sentences, SpeakerContext())
-    ordered = sorted(article.mentions, key=lambda m: m.span)
-    starts = [m.span[0] for m in ordered]
-    masked = [
-        mask_sentence(s.text, s.start, ordered[bisect.bisect_left(starts, s.start): bisect.bisect_left(starts, s.end)])
-        for s in sentences
-    ]
-    for i in range(1, len(sentences)):
-        if not masked[i].mentions and sentences[i - 1].paragraph == sentences[i].paragraph:
-            anaphora = _anaphora(sentences[i], masked[i - 1].mentions)
-            if anaphora:
-                masked[i] = mask_sentence(sentences[i].text, sentences[i].start, anaphora)
+    speakers = _speakers(sentences, lex)
+    masked = _mask_all(sentences, article, lex, profiles)
+    contexts = []
+    for i, s in enumerate(sentences):
+        nxt = sentences[i + 1] if i + 1 < len(sentences) else None
+        disclaimed = bool(nxt and nxt.paragraph == s.paragraph and mod.disclaims_previous(masked[i + 1].text, lex))
+        contexts.append(Context(s, speakers[i], lang, published, disclaimed))
     claims: list[Claim] = []
     for i, (s, ms) in enumerate(zip(sentences, masked)):
         if not ms.mentions:
             continue
-        nxt = sentences[i + 1] if i + 1 < len(sentences) else None
-        disclaimed = bool(nxt and nxt.paragraph == s.paragraph and mod.disclaims_previous(masked[i + 1].text))
         best: dict[int, Claim] = {}
-        for em in find_events(ms):
-            mention = ms.mentions[em.mention]
-            j = _judge(em, ms, s, speakers[i], lang, published, disclaimed)
-            span = (s.start, s.end)
-            claim = Claim(
-                claim_id=_claim_id(a.article_id, mention.settlement.id, j.event, span),
-                article_id=a.article_id, source=a.source, url=a.url, published_at=a.published_at,
-                settlement=mention.settlement, event=j.event, actor=j.actor, implies=j.implies if j.counted else None,
-                quote=text[s.start:s.end], attribution=speakers[i].text, counted=j.counted, reason=j.reason,
-                hedged=j.hedged, span=span,
-            )
-            sid = mention.settlement.id
-            if sid not in best or _rank(claim) < _rank(best[sid]):
-                best[sid] = claim
+        found = [(fact, places, None) for em in find_events(ms) for fact, places in _facts(em, ms, contexts[i])]
+        found += _listed_next(masked, sentences, contexts, i)
+        for fact, places, link in found:
+            span = (min([fact.clause[0]] + [p.span[0] for p in places]), max([fact.clause[1]] + [p.span[1] for p in places]))
+            clause = _clause_text(s, ms, span) if link is None else s.text
+            for place in places:
+                claim = _claim(article, s, ms, fact, place, places[0], speakers[i], clause, link)
+                sid = claim.settlement.id
+                if sid not in best or _rank(claim) < _rank(best[sid]):
+                    best[sid] = claim
         claims.extend(sorted(best.values(), key=lambda c: c.settlement.id))
     return claims
 
 
-def _anaphora(sentence: Sentence, previous: list[Mention]) -> list[Mention]:
-    """'The town' in a sentence without names, as the one place named in the sentence before (else nothing)."""
-    places = {m.settlement.id: m.settlement for m in previous}
-    if len(places) != 1:
+def _claim(article: NormalizedArticle, s: Sentence, ms: MaskedSentence, fact: Fact, place: Place, first: Place,
+           speaker: Speaker, clause: str, link: Link | None) -> Claim:
+    """The claim one fact makes about one of its places."""
+    a = article.article
+    mention = ms.mentions[place.mention]
+    if link is None:
+        link = ms.links[place.mention]
+        if place.via_list:
+            link = as_list_item(link, ms.mentions[first.mention].surface)
+    span = (s.start, s.end)
+    return Claim(
+        claim_id=_claim_id(a.article_id, mention.settlement.id, fact.event, span),
+        article_id=a.article_id, source=a.source, url=a.url, published_at=a.published_at,
+        settlement=mention.settlement, event=fact.event, actor=fact.actor,
+        implies=fact.implies if fact.counted else None, quote=s.text, attribution=speaker.text, counted=fact.counted,
+        reason=fact.reason, hedged=fact.hedged, span=span, clause=clause, link=link.to_dict(), marker=fact.marker,
+    )
+
+
+def _listed_next(masked: list[MaskedSentence], sentences: list[Sentence], contexts: list[Context], i: int
+                 ) -> list[tuple[Fact, tuple[Place, ...], Link | None]]:
+    """"... захопили ще два села. Мова про A та B.": the sentence before states the event for a number of places
+    (judged there, with its actor and markers), this one (opening "Мова про", "They are", "Среди них") names them."""
+    if i == 0 or sentences[i - 1].paragraph != sentences[i].paragraph or not masked[i].lex.LIST_OPENER.match(
+            masked[i].text):
         return []
-    ref = next(iter(places.values()))
-    return [Mention(settlement=ref, surface=m.group(0), span=(sentence.start + m.start(), sentence.start + m.end()),
-                    confidence=0.5) for m in _ANAPHOR.finditer(sentence.text)]
+    ms, prev = masked[i], masked[i - 1]
+    places = [Place(int(p.group(1)), p.span(), "", False) for p in PLACEHOLDER.finditer(ms.text) if p.group(1) != "?"]
+    out: list[tuple[Fact, tuple[Place, ...], Link | None]] = []
+    for event, trigger, t_start, t_end in count_events(prev):
+        counted = EventMatch(event, (Place(-1, (t_end, t_end), event, False),), t_start, t_end, t_start, False, None,
+                             trigger, prev.lex.lang)
+        fact = judge(counted, prev, contexts[i - 1])
+        for p in places:
+            surface = ms.mentions[p.mention].surface
+            out.append((fact, (replace(p, event=event),), Link(
+                "list", surface, f"one of the places counted in the sentence before ('{trigger} ...')")))
+    return out
 
 
 def _weight(claim: Claim) -> float:
@@ -274,6 +198,3 @@ def article_verdicts(claims: list[Claim]) -> list[Claim]:
                                          c.span or (0, 0)))
         verdicts.append(best)
     return sorted(verdicts, key=lambda c: c.span or (0, 0))
-
-
-

@@ -29,6 +29,9 @@ _PASSIVE_AUX = (
     r"|effectively|already|just|reportedly|totally|entirely|largely|once\s+again|again))*\s+{Q}"
 )
 
+# "in the Donetsk People's Republic" between a place and its passive verb
+_PLACE_TAIL = r"(?:\s+in\s+the\s+(?:[\w'-]+\s+){0,3}?(?:region|oblast|republic))?"
+
 TRIGGERS: tuple[tuple[str, str], ...] = (
     # taking a place
     ("recapture", r"\b(?P<t>recaptur(?:ed|es|e|ing)|ret(?:ook|aken|akes|ake|aking)|regain(?:ed|s|ing)?"
@@ -37,14 +40,16 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
     ("capture", r"\b(?P<t>captur(?:ed|es|e|ing)|seiz(?:ed|es|e|ing)|t(?:ook|aken|akes|ake|aking)(?:\s+over)?"
                 r"|overr(?:an|un|uns|unning)|conquer(?:ed|s|ing)?)\s+{Q}{F}{M}"),
     ("occupation", r"\b(?P<t>occup(?:ied|ies|y|ying))\s+{F}{M}"),
-    ("recapture", r"\b(?P<t>(?:regain(?:ed|s|ing)?|retak(?:en|es|e|ing)|retook)\s+(?:full\s+|complete\s+)?control)"
-                  r"\s+(?:of|over)\s+{F}{M}"),
-    ("control", r"\b(?P<t>control(?:s|led)?)\s+{F}{M}"),
+    ("recapture", r"\b(?P<t>(?:regain(?:ed|s|ing)?|retak(?:en|es|e|ing)|retook|restor(?:ed|es|e|ing)|re-?establish(?:ed|es|ing)?)"
+                  r"\s+(?:full\s+|complete\s+)?control)\s+(?:of|over)\s+{F}{M}"),
+    ("recapture", r"\b(?P<t>(?:brought|brings|bring|bringing)\s+{M}\s+back\s+under\s+(?:full\s+)?(?P<side>ukrainian|russian"
+                  r"|ukraine's|russia's|our|its|their)\s+control)"),
+    ("control", r"\b(?P<t>control(?:s|led)?|t(?:ook|aken|akes|ake|aking)\s+charge\s+of)\s+{F}{M}"),
     ("control", r"\b(?P<t>(?:declar(?:ed|es|e|ing)|claim(?:ed|s|ing)?|announc(?:ed|es|e|ing))\s+(?:full\s+|complete\s+"
                 r"|total\s+)?victory)\s+(?:in|over|at)\s+{F}{M}"),
     ("control", r"\b(?P<t>(?:t(?:ook|aken|akes|ake|aking)|gain(?:ed|s|ing)?|establish(?:ed|es|ing)?|claim(?:ed|s|ing)?"
                 r"|seiz(?:ed|es|e|ing)|assum(?:ed|es|e|ing)|ha(?:ve|s|d)|(?:are|is|were|was)\s+in|in|declar(?:ed|es|e|ing)"
-                r"|announc(?:ed|es|e|ing)|assert(?:ed|s|ing)?|established)"
+                r"|announc(?:ed|es|e|ing)|assert(?:ed|s|ing)?|established|secur(?:ed|es|e|ing)|consolidat(?:ed|es|e|ing))"
                 r"\s+(?:full\s+|complete\s+|total\s+|effective\s+)?control)\s+(?:of|over)\s+{F}{M}"),
     ("control", r"\b(?P<t>(?:control(?:s|led)?|hold(?:s)?|held|occup(?:y|ies|ied))\s+(?:all\s+of|the\s+whole\s+of"
                 r"|the\s+entire(?:ty)?(?:\s+of)?|the\s+whole))\s+{F}{M}"),
@@ -75,16 +80,26 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
     ("control", r"{M}(?:\s+(?:is|was|are|has\s+been|remains|remained|now|once\s+again|again|back|firmly|fully"
                 r"|completely|returning|returned|brought|come|came|is\s+returning))*\s+(?:in|under|to)\s+"
                 r"(?:full\s+|complete\s+)?(?P<t>(?P<side>ukrainian|russian|ukraine's|russia's)\s+(?:control|hands))"),
+    ("control", r"{M}" + _PLACE_TAIL + _PASSIVE_AUX + r"(?P<t>(?:taken|brought|placed)\s+(?:back\s+)?under\s+(?:full\s+"
+                r"|complete\s+|total\s+)?control)\b"),
+    ("control", r"\b(?P<t>t(?:ook|aken|akes|ake|aking))\s+{M}\s+under\s+(?:full\s+|complete\s+)?control\b"),
+    ("control", r"{M}(?:\s+(?:is|was|are|were|remains|remained|has\s+been|now|still|firmly|fully|completely|back|again"
+                r"|once\s+again|entirely))*\s+(?:under|in)\s+(?:the\s+)?(?:full\s+|complete\s+)?(?P<t>control\s+of\s+(?:the\s+)?"
+                r"(?P<side>ukraine's|ukrainian|russia's|russian|the\s+enemy|enemy)(?:\s+[\w'-]+){0,2}?\s+(?:forces|troops"
+                r"|army|military|units|defenders|occupiers))"),
     ("control", r"{M}\s+(?:is|was)\s+(?:now\s+)?(?:once\s+again\s+|again\s+|back\s+)?"
                 r"(?P<t>(?P<side>ukrainian|russian))(?:\s+again)?\s*(?=[.,;:!-]|$)"),
     # partly held
     ("partial_control", r"\b(?P<t>hold(?:s|ing)?|held|control(?:s|led|ling)?|occup(?:y|ies|ied|ying))\s+"
+                        r"(?:(?:about|around|roughly|nearly|almost|some|over|more\s+than|less\s+than|only)\s+)?"
                         r"(?:most|much|part|parts|half|some|large\s+parts|a\s+(?:third|quarter|half|large\s+part|part"
                         r"|small\s+part)|two-thirds|(?:about\s+|around\s+|roughly\s+|nearly\s+|over\s+|almost\s+"
                         r"|more\s+than\s+)?\d+(?:\s*%|\s+per\s*cent))(?:\s+of\s+the\s+[\w-]+\s+(?:part|half"
                         r"|districts?|side|bank|neighbou?rhoods?))?\s+of\s+{F}{M}"),
     ("partial_control", r"\b(?P<t>captur(?:ed|es|e|ing)|seiz(?:ed|es|e|ing)|t(?:ook|aken|akes|ake)|occup(?:ied|ies|y|ying)"
-                        r"|control(?:s|led)?|ent(?:ered|ers|er))\s+(?:the\s+|a\s+|an\s+|one\s+|two\s+|several\s+)?"
+                        r"|control(?:s|led)?|ent(?:ered|ers|er)|(?:g(?:ot|otten|et|ets|etting)|broke|broken|break|breaks|pushed"
+                        r"|pushes|advanced|advances|moved|infiltrated|slipped|crept|made\s+it)\s+into)\s+(?:the\s+|a\s+|an\s+|one\s+"
+                        r"|two\s+|several\s+)?"
                         r"(?:[\w-]+\s+){0,2}?(?:districts?|parts?|half|quarters?|neighbou?rhoods?|microdistricts?"
                         r"|industrial\s+zone)\s+of\s+{F}{M}"),
     ("partial_control", r"{M}(?:\s+(?:is|was|are|remains|remained|still|now|has\s+been))*\s+(?P<t>(?:largely|mostly|partly"
@@ -96,6 +111,11 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
                         r"(?:under|in)\s+(?:ukrainian|russian|ukraine's|russia's)\s+(?:control|hands)"),
     ("partial_control", r"{M}(?:\s+(?:is|was|remains|remained|still|now))*\s+"
                         r"(?P<t>(?:partly|partially|half)[ -](?:held|controlled|occupied))"),
+    ("partial_control", r"\b(?P<t>parts?\s+of)\s+{F}{M}(?:'s\s+[\w-]+)?\s+(?:are|is|were|was|remain)\s+(?:still\s+|now\s+)?"
+                        r"(?:held|controlled|occupied)\b"),
+    ("partial_control", r"{M}(?:\s+[\w'-]+){0,4}?\s+(?:turned|turns|turning)\s+into\s+(?:a\s+)?(?P<t>gr[ae]y\s+zone)"),
+    ("partial_control", r"{M}(?:\s+(?:is|has|now|largely|mostly|effectively|become|been))*\s+(?:in\s+)?(?:a\s+|the\s+)?"
+                        r"(?P<t>gr[ae]y\s+zone)"),
     ("partial_control", r"\b(?P<t>(?:partly|partially|half)[ -](?:held|controlled|occupied))\s+{F}{M}"),
     ("partial_control", r"\b(?P<t>{WD})\s+{NP}(?:back\s+|out\s+)?(?:from|out\s+of)\s+" + _PARTS + r"\s+{F}{M}"),
     # leaving a place
@@ -111,14 +131,19 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
                    r"|dislodg(?:ed|es|e|ing)|flush(?:ed|es|ing)?|knock(?:ed|s|ing)?)\s+(?:(?:the|all|remaining|last"
                    r"|russian|ukrainian|enemy|occupying|its|their)\s+)*(?:(?:troops|forces|units|soldiers|invaders|occupiers"
                    r"|russians|ukrainians|enemy|army|garrison)\s+)?(?:back\s+)?(?P<p>out\s+of|from)\s+{F}{M}"),
-    ("withdrawal", r"\b(?P<t>left|leav(?:e|es|ing)|abandon(?:ed|s|ing)?|quit(?:s|ting)?|vacat(?:ed|es|e|ing)"
+    ("withdrawal", r"\b(?P<t>left|leav(?:e|es|ing)|abandon(?:ed|s|ing)?|quit(?:s|ting)?|vacat(?:ed|es|e|ing)|fled"
                    r"|ced(?:ed|es|e|ing)|surrender(?:ed|s|ing)?|g(?:ave|ive|ives|iving|iven)\s+up|los(?:t|e|es|ing))"
-                   r"\s+{F}{M}"),
+                   r"\s+{F}{M}(?!\s+(?:in\s+(?:ruins|rubble|flames|darkness|tatters)|without\s+(?:power|water|electricity"
+                   r"|heat\w*|gas|light|food|supplies|communications?)|devastated|destroyed"
+                   r"|uninhabitable|behind|(?:in\s+)?(?:a|the)\s+(?:state|shambles)))"),
     ("withdrawal", r"\b(?P<t>loss)\s+of\s+{F}{M}"),
     ("withdrawal", r"\b(?P<t>(?:los(?:t|e|es|ing)|ced(?:ed|es|e|ing)|g(?:ave|ive|ives|iving|iven)\s+up|relinquish(?:ed|es)?)"
                    r"\s+(?:full\s+|all\s+)?control)\s+(?:of|over)\s+{F}{M}"),
     # getting in and fighting inside
-    ("entry", r"\b(?P<t>enter(?:ed|s|ing)?|infiltrat(?:ed|es|e|ing))\s+{F}{M}"),
+    ("entry", r"\b(?P<t>enter(?:ed|s|ing)?|infiltrat(?:ed|es|e|ing)|penetrat(?:ed|es|e|ing))\s+{F}{M}"),
+    ("entry", r"\b(?P<t>reach(?:ed|es|ing)?|got\s+to)\s+the\s+(?:(?:city|town|village)\s+)?(?:centre|center|heart)\s+of\s+{M}"),
+    ("entry", r"\b(?P<t>presence)\s+of\s+(?:russian|ukrainian|enemy)\s+(?:troops|forces|units|soldiers|infantry|groups)"
+              r"\s+in(?:side)?\s+{M}"),
     ("entry", r"\b(?P<t>(?:broke|broken|break|breaks|breaking|push(?:ed|es|ing)?|storm(?:ed|s|ing)?|burst(?:ing)?"
               r"|mov(?:ed|es|e|ing)|roll(?:ed|s|ing)?|advanc(?:ed|es|e|ing)|(?:forc(?:ed|es|e|ing)|fought|fight(?:s|ing)?"
               r"|ma(?:de|ke|kes|king))\s+(?:their|its|our|his)\s+way|ma(?:de|ke|kes|king)\s+it|g(?:ot|otten|et|ets|etting)"
@@ -134,8 +159,12 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
     ("street_fighting", r"\bin\s+{M},?\s+(?:[\w'-]+\s+){0,3}?(?P<t>street[- ](?:fighting|fights?|battles?|clashes))"),
     ("street_fighting", r"\b(?P<t>fighting|fight|fights|battles?|clashes|combat|firefights?|gunfights?)\s+(?:(?:is|are"
                         r"|was|were|has|have|now|still|continu\w+|going|on|raging|rage|underway|under\s+way|taking"
-                        r"|place|moved|spread)\s+){0,4}(?:in|inside|across|within|throughout|into)\s+the\s+streets"
+                        r"|place|moved|spread)\s+){0,4}(?:in|on|inside|across|within|throughout|into)\s+the\s+streets"
                         r"\s+of\s+{F}{M}"),
+    ("street_fighting", r"\b(?P<t>street[- ](?:fighting|fights?|battles?|clashes|combat)|urban\s+(?:fighting|combat|battles?)"
+                        r"|house-to-house\s+(?:fighting|battles?))\s+for\s+{F}{M}"),
+    ("street_fighting", r"\b(?P<t>fight(?:ing|s)?|battl(?:ing|es?))\s+for\s+(?:every|each)\s+(?:street|house|block|building)"
+                        r"\s+(?:in|of)\s+{F}{M}"),
     ("street_fighting", r"\b(?P<t>fighting|fight|fights|battles?|clashes|combat)\s+(?:(?:is|are|was|were|has|have"
                         r"|now|still|continu\w+|going|on|raging|underway|taking|place)\s+){0,4}inside\s+{F}{M}"),
     ("street_fighting", r"\b(?P<t>fighting|battles?|clashes|combat)\s+(?:(?:is|are|was|were|has|have|had|been|now|still"
@@ -145,8 +174,8 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
     ("street_fighting", r"\b(?:heavy|fierce|intense|urban|close-quarters?)\s+(?P<t>fighting|battles?|clashes|combat)\s+"
                         r"(?:(?:is|are|was|were|has|have|been|now|still|continu\w+|under\s*way|going\s+on)\s+){0,3}"
                         r"(?:in|inside|within)\s+{F}{M}(?!'s|\s+(?:direction|sector|front|region|oblast|axis|area|district)\b)"),
-    ("entry", r"\b(?:troops|forces|units|soldiers|fighters)\s+(?:are|were|remain|remained|have\s+been)\s+(?:now\s+"
-              r"|already\s+|still\s+)?(?P<t>inside)\s+{F}{M}"),
+    ("entry", r"\b(?:troops|forces|units|soldiers|fighters|teams|groups|detachments|infantry|infantrymen)\s+(?:are|were"
+              r"|is|was|remain|remained|have\s+been|has\s+been)\s+(?:now\s+|already\s+|still\s+)?(?P<t>inside)\s+{F}{M}"),
     ("street_fighting", r"\b(?P<t>fighting|battles?|clashes|combat)\s+in\s+{F}{M}\s+(?:(?:has|have|is|are|had|now"
                         r"|moved|spread|shifted|reached|into|to)\s+){1,4}(?:the\s+)?(?:streets|city\s+cent(?:re|er)"
                         r"|town\s+cent(?:re|er)|residential\s+(?:areas|blocks))"),
@@ -180,13 +209,22 @@ FILLER = (
     r"(?:(?:the|a|an)\s+)?(?:(?!(?:of|from|in|to|near|around|outside|toward|towards|and|or|but|with|by|on|at|into"
     r"|west|east|north|south|over|between|beyond|past|along|across|behind)\b)[\w'-]+\s+){0,3}?(?:city|town|village"
     r"|settlement|hamlet|hub|stronghold|port|capital|outpost|township|municipality|junction|bastion|fortress"
-    r"|citadel|locality|urban-type\s+settlement|railway\s+town|mining\s+town)\s*(?:of\s+|,\s*)(?:\"\s*)?"
+    r"|citadel|locality|urban-type\s+settlement|railway\s+town|mining\s+town|district\s+cent(?:re|er)"
+    r"|regional\s+cent(?:re|er))\s*(?:of\s+|,\s*)(?:\"\s*)?"
+    r"|(?:the\s+)?(?:(?:nearby|neighbouring|neighboring|small|other)\s+)?(?:villages|towns|settlements|localities"
+    r"|hamlets|cities)\s+of\s+"
+    r"|(?:(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+)(?:(?:more|other|nearby|small|further"
+    r"|frontline|front-line)\s+)?(?:villages|towns|settlements|localities|hamlets)(?:\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:of|near|around|in)\s+(?:the\s+)?(?:[\w'-]+|⟨\d+⟩)(?:\s+(?:region|oblast))?)?\s*[,:-]\s*"
     r"|(?:the\s+)?(?:nearby|neighbouring|neighboring|strategic|embattled|besieged|frontline|front-line|ruined"
     r"|devastated)\s+(?:\"\s*)?"
     r"|(?:the\s+)?(?:(?:city|town|village)\s+)?(?:centre|center|heart|middle)\s+of\s+|ukraine's\s+"
     r"|\"\s*"
 )
-COORDINATION = r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&|as\s+well\s+as|plus)\s+|\s*,\s*as\s+well\s+as\s+"
+COORDINATION = (
+    r"\s*,?\s*(?:as\s+well\s+as|along\s+with|plus)\s+(?:(?:of|over|in)\s+)?|\s*,\s*(?:and\s+|&\s+)?"
+    r"|\s+(?:and|&)\s+(?:(?:of|over|in)\s+)?"
+)
 
 # words that make a past participle an adjective ("the occupied city of", "in liberated Kherson")
 ADJECTIVAL_BEFORE = (
@@ -217,7 +255,9 @@ GERUND_TRIGGER = (
     r"|leaving|withdrawing|surrendering|ceding|giving\s+up)(?:\s+(?:back|over|out|control))?"
 )
 EVALUATION_AFTER = (
-    r"(?:would|could|will|may|might|should|opens|open|opened|means|marks|represents|gives|makes|leaves"
+    r"(?:(?:is|was|were|are)\s+(?:only\s+|just\s+)?a\s+matter\s+of\s+(?:time|days|weeks)|(?:is|are)\s+next\b"
+    r"|(?:is|was)\s+(?:(?:still|not)\s+)?(?:premature|imminent|close|near)"
+    r"|would|could|will|may|might|should|opens|open|opened|means|marks|represents|gives|makes|leaves"
     r"|(?:is|was|would\s+be)\s+(?:also\s+|not\s+)?(?:a\s+|an\s+|the\s+|very\s+|hugely\s+|so\s+)?(?:huge|big|major"
     r"|significant|important|crucial|key|symbolic|blow|heavy|victory|setback|milestone|turning|strategic|vital"
     r"|critical|essential|game|biggest|largest|most))\b"
@@ -227,11 +267,17 @@ EVALUATION_AFTER = (
 ACTOR_RU = (
     r"\b(?:russian|russians|russia|russia's|moscow|moscow's|kremlin|wagner|wagner's|chechen|kadyrov\w*"
     r"|separatists?|pro-russian|russian-backed|russian-led|lnr|dnr|lpr|dpr|occupiers?|occupying|invaders?"
-    r"|invading|putin's|shoigu)\b"
+    r"|invading|putin's|shoigu|vdv|akhmat|rosgvardia|storm-z|motori[sz]ed\s+rifle\w*"
+    r"|(?:west|western|centre|center|central|east|eastern|south|southern|north|northern|dnepr|dnieper|zapad|tsentr"
+    r"|vostok|yug|sever)\s+(?:battle\s*)?group(?:ing)?(?:\s+of\s+(?:forces|troops))?"
+    r"|group(?:ing)?\s+(?:of\s+(?:forces|troops)\s+)?(?:west|centre|center|east|south|north|dnepr|dnieper|zapad|tsentr"
+    r"|vostok|yug|sever))\b"
 )
 ACTOR_UA = (
     r"\b(?:ukrainian|ukrainians|ukraine|ukraine's|kyiv|kiev|kyiv's|kiev's|zelensky\w*|zsu|afu|khortytsia|tavria|azov"
-    r"|kraken|defenders)\b"
+    r"|kraken|defenders|national\s+guard\w*|territorial\s+defen[cs]e|defen[cs]e\s+forces"
+    r"|\d{1,3}(?:st|nd|rd|th)\s+(?:separate\s+)?(?:(?!motori[sz]ed|rifle)[\w-]+\s+){0,3}?(?:brigade|corps|battalion"
+    r"|regiment))\b"
 )
 ACTOR_ENEMY = r"\b(?:the\s+)?enem(?:y|y's|ies)\b"
 ACTOR_OURS = r"\b(?:our|we|us)\b"
@@ -246,6 +292,8 @@ ACTOR_GENERIC = (
 )
 ACTOR_PRONOUN = r"\b(?:it|they|he|she)\b"
 BY_AGENT = r"^\s*(?:[\w'-]+\s+){0,2}?(?:by|to)\s+(?:the\s+)?"
+# "freed from Russian forces", "cleared of Russian troops": the side named is the one that left
+FROM_AGENT = r"^\s*(?:[\w'-]+\s+){0,3}?(?:from|of)\s+(?:the\s+)?(?:remaining\s+|last\s+)?"
 CAPITAL_SURFACES = ("kyiv", "kiev", "kyiv's", "kiev's")
 
 # who said it
@@ -368,9 +416,91 @@ MONTH_NUMBERS = {
 FLAG_NOUN = r"\bflags?\b"
 FLAG_RAISE = (
     r"\b(?:rais(?:ed|es|e|ing)|hoist(?:ed|s|ing)?|plant(?:ed|s|ing)?|unfurl(?:ed|s|ing)?|put\s+up|ran\s+up|run\s+up"
-    r"|flies|flew|flying|fly|(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?up|went\s+up|goes\s+up)\b"
+    r"|flies|flew|flying|fly|(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?up|went\s+up|goes\s+up"
+    r"|brought|brings|bringing|returned|returns)\b"
 )
 FLAG_UA = r"\b(?:ukrainian|ukraine's|blue-and-yellow|yellow-and-blue|blue\s+and\s+yellow)\b"
 FLAG_RU = r"\b(?:russian|russia's|wagner|wagner's|tricolou?r|soviet|dnr|lnr)\b"
-LOCATIVE = r"\b(?:in|over|above|at|on)\s+(?:the\s+(?:centre|center|heart|middle)\s+of\s+)?$"
+LOCATIVE = r"\b(?:(?:in|over|above|at|on)\s+(?:the\s+(?:centre|center|heart|middle)\s+of\s+)?|(?:back\s+)?to\s+)$"
 SENTENCE_LOCATIVE = r"^\s*in\s+$"
+FLAG_DOWN = r"\b(?:tore|torn|tear(?:s|ing)?|took|taken|take|pulled|remov(?:ed|es|e|ing)|burn(?:ed|t|ing)?|destroy(?:ed|ing)?|ripped)(?:\s+down)?\s+(?:[\w'-]+\s+){0,3}$"
+FLAG_PRONOUN = r"^\s*(?:over|above|in|on)\s+it\b"
+
+# how a claim reaches its places and which markers set it aside (CONTRACT §3, issue 13)
+NOT_NEGATION = r"\bnot\s+only\b|\bno\s+(?:doubt|longer)\b|\bnever\s+(?:stopped|ceased)\b"
+# a claim introduced as a report or a claim ("claims that X had fallen ...") and denied after it
+CLAIM_WRAPPER = (
+    r"\b(?:claims?|reports?|notion|suggestions?|allegations?|assertions?|statements?|rumou?rs?|announcement|talk)"
+    r"\s+(?:[\w'-]+\s+){0,3}?(?:that|of|about)\b"
+)
+DENIAL_AFTER = (
+    r"\b(?:(?:is|are|was|were|being|as)\s+(?:[\w'-]+\s+)?(?:untrue|false|fake|not\s+true|propaganda|baseless|groundless"
+    r"|a\s+fabrication|a\s+lie|lies|staged|nonsense|fiction)|(?:a\s+)?fabrication|fabricated|den(?:ied|ies|y))\b"
+)
+# a denial appended to the claim's own sentence (", a claim Kyiv denied", ", but Kyiv said the claim was untrue")
+DENIAL_TAIL = (
+    r"^[^.;]{0,12}?,\s*(?:(?:a|the|this|that)\s+claims?|which|an?\s+assertions?|a\s+reports?)\b[^.;]{0,80}?"
+    r"\b(?:den(?:ied|ies|y)|reject(?:ed|s)|dismiss(?:ed|es)|refut(?:ed|es)|called\s+(?:false|untrue|fake))\b"
+    r"|^[^.;]{0,80}?\bbut\s+[^.;]{0,80}?\b(?:said|says|insisted|stressed|added)\s+(?:that\s+)?(?:the\s+claim|this|it"
+    r"|the\s+report)\s+(?:was|is|were)\s+(?:untrue|false|not\s+true|fake|a\s+fabrication|a\s+lie)\b"
+)
+# "no statement that X is under control", "did not say that X was held": the clause after is negated
+NEGATED_WRAPPER = (
+    r"\bno\s+(?:[\w'-]+\s+){0,2}?(?:statement|confirmation|evidence|information|indication|sign|word|report|claim)s?"
+    r"\s+(?:[\w'-]+\s+){0,3}?(?:that|of)\b"
+    r"|\b(?:did\s+not|didn't|does\s+not|doesn't|would\s+not|wouldn't|could\s+not|couldn't|declined\s+to"
+    r"|refused\s+to)\s+(?:say|confirm|state|claim|report)\s+(?:that|whether)\b"
+)
+NEGATED_AFTER = r""
+# hedges that set a claim aside when they qualify its verb ("had likely captured")
+HEDGE_NEAR = (
+    r"\b(?:likely|probably|apparently|possibly|presumably|appears?\s+to\s+have|seems?\s+to\s+have"
+    r"|appeared\s+to\s+have|seemed\s+to\s+have)\b"
+)
+# monitors, analysts and journalists report; they never act
+MONITOR = (
+    r"\b(?:deepstate|isw|institute\s+for\s+the\s+study\s+of\s+war|analysts?|think\s+tank|bloggers?|milbloggers?"
+    r"|monitor(?:s|ing)?|mapping\s+project|journalists?|reporters?|correspondents?|war\s+correspondents?)\b"
+)
+# a recap at the start of a sentence ("Earlier, ...") places it in the past
+PAST_OPENER = r"^\s*(?:earlier|previously|before\s+that)\s*,|^\s*as\s+(?:was\s+)?(?:reported|previously\s+reported)\b"
+# a part of the place named before it ("half of the town", "parts of Toretsk")
+PART_BEFORE = (
+    r"\b(?:parts?|most|much|half|a\s+third|a\s+quarter|two-thirds|(?:the\s+)?(?:[\w-]+\s+)?(?:part|half|districts?"
+    r"|neighbou?rhoods?|quarters?|sectors?|blocks|outskirts))\s+of\s+(?:the\s+(?:town|city|village)\s+of\s+)?$"
+)
+PARTLY_BEFORE = r"\b(?:partly|partially|half)\s+$"
+# "Having retaken X, the army will ...": a condition, unless the main clause reports what happened
+PARTICIPIAL_OPENER = r"^\s*having\s+(?:[\w'-]+\s+){0,2}$"
+PARTICIPIAL_TRIGGER = r"(?!x)x"
+MAIN_CLAUSE_FUTURE = (
+    r"\b(?:will|would|could|can|may|might|should|shall|'ll|(?:is|are)\s+(?:set|expected|likely|going)\s+to"
+    r"|plans?\s+to|intends?\s+to|aims?\s+to|hopes?\s+to)\b"
+)
+# a list given in the next sentence ("... took two villages. They are A and B.")
+LIST_OPENER = r"^\s*(?:they\s+are|these\s+are|the\s+(?:villages|settlements|towns)\s+are|among\s+them\s+(?:are|were))\b"
+NOT_AFTER_TRIGGER = r"^\s*(?:from\s+captivity|(?:as\s+)?prisoners?)\b"
+ENCIRCLE_AFTER = r"^\s*(?:in\s+(?:a|the)\s+)?(?:pincer|ring|cauldron|vice)\b"
+# "the town", "the battered rail town", "the regional capital": a place named by description
+DESCRIPTION = (
+    r"\b(?i:the|this|that)\s+(?:(?!(?:next|other|nearest|first|second|last|same|whole|entire|small|neighbouring|nearby)\b)"
+    r"[^\W\d_][\w-]*\s+){0,3}?(?P<kind>(?i:regional\s+capital|regional\s+cent(?:re|er)|oblast\s+cent(?:re|er)"
+    r"|district\s+cent(?:re|er)|town|city|village|settlement|hamlet|locality))\b"
+    r"(?!\s*(?:['’]s|of\b|council|cent(?:re|er)|hall|administration|authorities|limits|mayor|outskirts|edge|residents"
+    r"|streets|officials|police|proper|government|-))"
+)
+DESCRIPTION_KINDS = {
+    "regional_capital": ("regional capital", "regional centre", "regional center", "oblast centre", "oblast center"),
+    "district_centre": ("district centre", "district center"),
+    "town": ("town",),
+    "city": ("city",),
+    "village": ("village", "hamlet"),
+    "settlement": ("settlement", "locality"),
+}
+# an event stated for a number of places, the places named in the next sentence (LIST_OPENER)
+COUNT_TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("capture", r"\b(?P<t>captured|seized|took|taken|occupied)\s+(?:another\s+)?(?:two|three|four|five|several|\d+)\s+"
+                r"(?:more\s+|other\s+|nearby\s+)?(?:villages|settlements|towns)\b"),
+    ("liberation", r"\b(?P<t>liberated|freed|recaptured|retook|retaken)\s+(?:another\s+)?(?:two|three|four|five|several"
+                   r"|\d+)\s+(?:more\s+|other\s+|nearby\s+)?(?:villages|settlements|towns)\b"),
+)

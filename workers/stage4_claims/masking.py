@@ -1,4 +1,8 @@
-"""A sentence as the matcher sees it: normalised, lowercased, each settlement mention replaced by ⟨k⟩."""
+"""A sentence as the matcher sees it: normalised, lowercased, each settlement mention replaced by ⟨k⟩.
+
+Names of a list that the gazetteer does not know ("Yasnobrodivka, Keramik and Zalizne") become ⟨?⟩:
+they carry a list on to the places that are known, and are never claimed themselves.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from workers.records import Mention
+from workers.stage4_claims.patterns import Compiled, compiled
+from workers.stage4_claims.places import Link, name_link
 
 _CHAR_MAP = str.maketrans(
     {
@@ -16,9 +22,10 @@ _CHAR_MAP = str.maketrans(
         "ё": "е", "Ё": "Е",
     }
 )
-PLACEHOLDER = re.compile(r"⟨(\d+)⟩")
+PLACEHOLDER = re.compile(r"⟨(\d+|\?)⟩")
 _SPACES = re.compile(r"[ \t]+")
 _QUOTE_MARK = re.compile(r"(?<![^\W\d_])'|'(?![^\W\d_])")  # a single quote that is not an apostrophe
+UNKNOWN = "⟨?⟩"
 
 
 @dataclass
@@ -29,7 +36,19 @@ class MaskedSentence:
     mentions: list[Mention]
     positions: list[tuple[int, int]]  # placeholder k spans text[positions[k][0]:positions[k][1]]
     surfaces: list[str]  # lowercase surface of mention k
+    links: list[Link] = field(default_factory=list)  # how mention k names its settlement
+    lex: Compiled = field(default_factory=compiled)
+    anchors: list[tuple[int, int]] = field(default_factory=list)  # (masked offset, sentence offset) per chunk
     cache: dict[str, object] = field(default_factory=dict)  # per-sentence results computed once (actor words)
+
+    def source_offset(self, pos: int) -> int:
+        """The offset in the original sentence of masked offset `pos` (chunk starts are exact, the rest close)."""
+        best = (0, 0)
+        for masked, original in self.anchors:
+            if masked > pos:
+                break
+            best = (masked, original)
+        return best[1] + (pos - best[0])
 
 
 def normalise(text: str) -> str:
@@ -53,21 +72,28 @@ def _chunk(text: str) -> str:
     return _SPACES.sub(" ", text).lower()
 
 
-def mask_sentence(text: str, offset: int, mentions: list[Mention]) -> MaskedSentence:
-    """Mask the mentions that lie inside text (which starts at `offset` in the article)."""
+def mask_sentence(text: str, offset: int, mentions: list[Mention], lex: Compiled | None = None,
+                  ghosts: list[tuple[int, int]] | None = None, links: dict[int, Link] | None = None
+                  ) -> MaskedSentence:
+    """Mask the mentions that lie inside text (which starts at `offset` in the article).
+
+    `ghosts` are article spans of unknown list names, masked as ⟨?⟩; `links` tells, by the mention's
+    start, how a mention was found when it is no name (a description).
+    """
     plain = _unquote(text)
-    inside = sorted(
-        (m for m in mentions if m.span[0] >= offset and m.span[1] <= offset + len(text)),
-        key=lambda m: m.span[0],
-    )
+    inside = [(m.span[0], m.span[1], m) for m in mentions if m.span[0] >= offset and m.span[1] <= offset + len(text)]
+    inside += [(s, e, None) for s, e in ghosts or () if s >= offset and e <= offset + len(text)]
+    inside.sort(key=lambda x: x[0])
     parts: list[str] = []
     kept: list[Mention] = []
     positions: list[tuple[int, int]] = []
     surfaces: list[str] = []
+    found_links: list[Link] = []
+    anchors: list[tuple[int, int]] = [(0, 0)]
     cursor = 0
     length = 0
-    for m in inside:
-        s, e = m.span[0] - offset, m.span[1] - offset
+    for start, end, m in inside:
+        s, e = start - offset, end - offset
         if s < cursor:  # overlapping mentions: keep the first
             continue
         while e < len(text) and text[e].isalpha():  # a case ending left outside the span
@@ -75,16 +101,19 @@ def mask_sentence(text: str, offset: int, mentions: list[Mention]) -> MaskedSent
         chunk = _chunk(plain[cursor:s])
         parts.append(chunk)
         length += len(chunk)
-        token = f"⟨{len(kept)}⟩"
-        # keep the placeholder a separate word
-        if parts and chunk and chunk[-1].isalnum():
+        token = UNKNOWN if m is None else f"⟨{len(kept)}⟩"
+        if parts and chunk and chunk[-1].isalnum():  # keep the placeholder a separate word
             parts.append(" ")
             length += 1
-        positions.append((length, length + len(token)))
+        anchors.append((length, s))
+        if m is not None:
+            positions.append((length, length + len(token)))
+            kept.append(m)
+            surfaces.append(normalise(text[s:e]))
+            found_links.append((links or {}).get(m.span[0]) or name_link(m))
         parts.append(token)
         length += len(token)
-        kept.append(m)
-        surfaces.append(normalise(text[s:e]))
+        anchors.append((length, e))
         cursor = e
     parts.append(_chunk(plain[cursor:]))
-    return MaskedSentence("".join(parts), kept, positions, surfaces)
+    return MaskedSentence("".join(parts), kept, positions, surfaces, found_links, lex or compiled(), anchors)

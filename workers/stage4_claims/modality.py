@@ -1,38 +1,20 @@
-"""How a sentence holds its event: question, condition, evaluation, denial, negation, prediction, past, hedge."""
+"""How a sentence holds its event: question, condition, evaluation, denial, negation, prediction, past, hedge.
+
+Each test takes the event's Scope (clauses.py) and returns the words that set the claim aside, or None.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from workers.stage4_claims.patterns import compiled
+from workers.stage4_claims.clauses import Scope, marker_extent
 
-_CLAUSE_BOUNDARY = re.compile(r"[,;:()]|\s-\s|\s-$|^-\s")
 _CONTRAST = re.compile(r"\b(?:but|while|whereas|however|але|проте|однак|но|однако)\b|;")
 _LEADING_FILLER = re.compile(r"^\s*(?:(?:and|but|yet|so|still|also|even|and\s+then|і|та|а|и|но)\s+)*$")
 _DATE_SLACK_DAYS = 3
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where an event's verb sits: the whole sentence, its clause and its subclause (masked-text offsets)."""
-
-    text: str
-    t_start: int
-    t_end: int
-    clause: tuple[int, int]
-    subclause_start: int
-
-
-def scope_of(text: str, t_start: int, t_end: int) -> Scope:
-    """Find the clause (between commas, dashes, colons) and subclause (after 'since', 'which'...) of a verb."""
-    starts = [m.end() for m in _CLAUSE_BOUNDARY.finditer(text) if m.end() <= t_start]
-    ends = [m.start() for m in _CLAUSE_BOUNDARY.finditer(text) if m.start() >= t_end]
-    c_start = max(starts) if starts else 0
-    c_end = min(ends) if ends else len(text)
-    subs = [m.start() for m in compiled().SUBORDINATORS.finditer(text, c_start, t_start)]
-    return Scope(text, t_start, t_end, (c_start, c_end), max(subs) if subs else c_start)
+_HEDGE_WINDOW = 45  # characters before a verb where "likely" / "ймовірно" qualifies it
+_SENTENCE_CUT = re.compile(r"[;]")
 
 
 def _quoted(m: re.Match[str] | None) -> str | None:
@@ -44,12 +26,26 @@ def is_question(sentence_text: str, sc: Scope) -> str | None:
     """A question ('asked whether X had fallen', a sentence ending in '?')."""
     if sentence_text.rstrip(" \"'”»)").endswith("?"):
         return "?"
-    return _quoted(compiled().QUESTION.search(sc.text, sc.subclause_start, sc.clause[1]))
+    return _quoted(sc.lex.QUESTION.search(sc.text, sc.subclause_start, sc.clause[1]))
 
 
 def is_conditional(sc: Scope) -> str | None:
     """An event inside an if-clause ('if the twin cities fall')."""
-    return _quoted(compiled().CONDITIONAL.search(sc.text, sc.subclause_start, sc.t_start))
+    return _quoted(sc.lex.CONDITIONAL.search(sc.text, sc.subclause_start, sc.t_start))
+
+
+def is_participial_condition(sc: Scope, trigger: str) -> str | None:
+    """"Having retaken X, the army will ...", "Освободив X, армия сможет ...": a condition, when the main clause
+    after it is future or modal (a participle before a realised main clause reports what happened)."""
+    lex = sc.lex
+    opener = lex.PARTICIPIAL_OPENER.search(sc.text[sc.clause[0]: sc.t_start])
+    if not opener and not lex.PARTICIPIAL_TRIGGER.match(trigger.split()[0]):
+        return None
+    main = sc.text[sc.clause[1]: sc.clause[1] + 80]
+    future = lex.MAIN_CLAUSE_FUTURE.search(main)
+    if not future:
+        return None
+    return f"{(_quoted(opener) or '')} {trigger} ..., {_quoted(future)}".strip()
 
 
 def is_denial(sc: Scope) -> str | None:
@@ -57,22 +53,54 @@ def is_denial(sc: Scope) -> str | None:
     before = sc.text[: sc.t_start]
     cuts = [m.end() for m in _CONTRAST.finditer(before)]
     start = max(cuts) if cuts else 0
-    return _quoted(compiled().DENIAL.search(sc.text, start, sc.t_start))
+    return _quoted(sc.lex.DENIAL.search(sc.text, start, sc.t_start))
+
+
+def is_denied_after(sc: Scope, place_end: int) -> str | None:
+    """A denial after the claim in its own sentence: "claims that X had fallen are untrue", "..., a claim Kyiv
+    denied", "Інформація про захоплення X не відповідає дійсності"."""
+    lex = sc.lex
+    place_end = max(place_end, sc.t_end)
+    end = _sentence_part_end(sc.text, place_end)
+    tail = lex.DENIAL_TAIL.match(sc.text[place_end:end])
+    if tail:
+        return _quoted(tail)
+    wrapper = None
+    for w in lex.CLAIM_WRAPPER.finditer(sc.text, 0, sc.t_start):
+        wrapper = w
+    if wrapper is None:
+        return None
+    denial = lex.DENIAL_AFTER.search(sc.text, place_end, end)
+    return f"{_quoted(wrapper)} ... {_quoted(denial)}" if denial else None
 
 
 def is_negated(sc: Scope, extra: tuple[int, int] | None = None) -> str | None:
-    """A negation right before the verb ('has not been entered', 'did not capture', 'не взяли')."""
-    c = compiled()
+    """A negation right before the verb ('has not been entered', 'did not capture', 'не взяли'); 'не вщухають'
+    (go on) is no negation."""
+    lex = sc.lex
     window_start = max(sc.subclause_start, sc.t_start - 28)
-    m = c.NEGATION.search(sc.text, window_start, sc.t_start)
-    if not m and extra:
-        m = c.NEGATION.search(sc.text, extra[0], extra[1])
-    return _quoted(m)
+    for lo, hi in ((window_start, sc.t_start), extra or (0, 0)):
+        for m in lex.NEGATION.finditer(sc.text, lo, hi):
+            if not lex.NOT_NEGATION.match(sc.text, m.start()):
+                return _quoted(m)
+    return None
+
+
+def is_negated_status(sc: Scope, place_end: int) -> str | None:
+    """"no statement that X is under control", "підтвердження того, що X під контролем, немає"."""
+    lex = sc.lex
+    wrapper = None
+    for w in lex.NEGATED_WRAPPER.finditer(sc.text, 0, sc.t_start):
+        wrapper = w
+    if wrapper is None:
+        return None
+    after = lex.NEGATED_AFTER.search(sc.text, place_end, _sentence_part_end(sc.text, place_end))
+    return _quoted(wrapper) if after else None
 
 
 def is_prediction(sc: Scope, trigger: str, lang: str) -> str | None:
     """A future, an order, an intent or an unrealised infinitive ('would take', 'will have to withdraw', 'to take')."""
-    c = compiled()
+    c = sc.lex
     m = c.PREDICTION.search(sc.text, sc.subclause_start, sc.t_start)
     if m:
         span = sc.text[m.start(): sc.t_end].split()
@@ -89,17 +117,18 @@ def is_prediction(sc: Scope, trigger: str, lang: str) -> str | None:
     return None
 
 
-def is_evaluation(sc: Scope, trigger: str, mention_end: int) -> str | None:
-    """A phrase that only evaluates or imagines an action ('Taking X is huge', 'the capture of X would open')."""
-    c = compiled()
+def is_evaluation(sc: Scope, trigger: str, places_end: int) -> str | None:
+    """A phrase that only evaluates or imagines an action ('Taking X is huge', 'the capture of X would open',
+    'the liberation of A and B is only a matter of time')."""
+    c = sc.lex
     lead = sc.text[sc.subclause_start: sc.t_start]
     if c.GERUND_TRIGGER.match(trigger) and _LEADING_FILLER.match(lead):
         return trigger
     if c.NOMINAL_TRIGGERS.match(trigger):
-        after = sc.text[mention_end: mention_end + 60].lstrip()
+        after = sc.text[places_end: places_end + 60].lstrip()
         for skip in range(3):  # "the capture of X would", "the fall of X itself would"
             if c.EVALUATION_AFTER.match(after):
-                return f"{trigger} ... {' '.join(after.split()[:2])}"
+                return f"{trigger} ... {' '.join(after.split()[:3])}"
             m = re.match(r"[\w'-]+\s+", after)
             if not m or skip == 2:
                 break
@@ -111,15 +140,25 @@ def is_adjectival(sc: Scope) -> bool:
     """A participle used as an adjective ('the occupied city of X', 'in liberated Kherson')."""
     if sc.t_start > 0 and sc.text[sc.t_start - 1] == "-":
         return True
-    return bool(compiled().ADJECTIVAL_BEFORE.search(sc.text, max(0, sc.t_start - 12), sc.t_start))
+    return bool(sc.lex.ADJECTIVAL_BEFORE.search(sc.text, max(0, sc.t_start - 12), sc.t_start))
 
 
-def past_marker(sc: Scope, published: date | None) -> str | None:
-    """An explicit past time for the event ('in April', 'earlier this month', 'a year ago', 'since Russia withdrew')."""
-    c = compiled()
-    c_start, c_end = sc.clause
+def is_hedged_near(sc: Scope) -> str | None:
+    """A hedge that qualifies the verb itself ("had likely captured", "ймовірно, захопили")."""
+    return _quoted(sc.lex.HEDGE_NEAR.search(sc.text, max(sc.subclause_start - 2, sc.t_start - _HEDGE_WINDOW, 0),
+                                            sc.t_start))
+
+
+def past_marker(sc: Scope, published: date | None, place_end: int) -> str | None:
+    """An explicit past time for the event ('in April', 'earlier this month', 'a year ago', 'since Russia withdrew',
+    a recap opener 'Earlier, ...', 'Раніше ...')."""
+    c = sc.lex
+    c_start, c_end = marker_extent(sc, place_end)
     if c.BACKGROUND_OPENER.search(sc.text[sc.subclause_start: sc.t_start]):
         return "since ..."
+    opener = c.PAST_OPENER.match(sc.text)
+    if opener:
+        return _quoted(opener)
     m = c.PAST.search(sc.text, c_start, c_end) or c.PAST_PRECEDING.search(sc.text, c_start, sc.t_start)
     if m:
         return _quoted(m)
@@ -143,19 +182,25 @@ def past_marker(sc: Scope, published: date | None) -> str | None:
     return None
 
 
-def hedge(sentence_masked: str) -> tuple[str | None, str | None, str | None]:
+def hedge(sc: Scope) -> tuple[str | None, str | None, str | None]:
     """Rumour (sets aside), unverified (sets aside unless official) and weak hedge (marks hedged) in a sentence."""
-    c = compiled()
+    c, text = sc.lex, sc.text
     return (
-        _quoted(c.HEDGE_RUMOUR.search(sentence_masked)),
-        _quoted(c.HEDGE_UNVERIFIED.search(sentence_masked)),
-        _quoted(c.HEDGE_WEAK.search(sentence_masked)),
+        _quoted(c.HEDGE_RUMOUR.search(text)),
+        _quoted(c.HEDGE_UNVERIFIED.search(text)),
+        _quoted(c.HEDGE_WEAK.search(text)),
     )
 
 
-def disclaims_previous(sentence_masked: str) -> bool:
+def disclaims_previous(sentence_masked: str, lex: object) -> bool:
     """A sentence that only says the previous one could not be verified ('We cannot verify the claim.')."""
-    return bool(compiled().NEXT_SENTENCE_HEDGE.search(sentence_masked.strip()))
+    return bool(lex.NEXT_SENTENCE_HEDGE.search(sentence_masked.strip()))  # type: ignore[attr-defined]
+
+
+def _sentence_part_end(text: str, pos: int) -> int:
+    """The end of the sentence part that holds `pos` (a semicolon ends it)."""
+    m = _SENTENCE_CUT.search(text, pos)
+    return m.start() if m else len(text)
 
 
 def publication_date(published_at: str) -> date | None:

@@ -6,15 +6,22 @@ provenance and never counts them as an independent source.
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from workers.records import Claim, NormalizedArticle
 from workers.stage import Emit, Stage, StepResult
+from workers.stage3_normalize.profiles import Profile, load_profiles
 from workers.stage4_claims.core import article_verdicts, extract_claims
 from workers.stages import spec_of
 
 
-def analyse(article: NormalizedArticle) -> tuple[list[Claim], list[Claim]]:
-    """Every claim of the article (counted or set aside) and its verdicts (one counted claim per settlement)."""
-    claims = extract_claims(article)
+def analyse(article: NormalizedArticle, profiles: Mapping[int, Profile] | None = None
+            ) -> tuple[list[Claim], list[Claim]]:
+    """Every claim of the article (counted or set aside) and its verdicts (one counted claim per settlement).
+
+    Without `profiles` the settlement kinds are read from the default data directory (memoised).
+    """
+    claims = extract_claims(article, profiles if profiles is not None else load_profiles())
     verdicts = article_verdicts(claims)
     for verdict in verdicts:
         verdict.duplicate_of = article.duplicate_of  # a republication: provenance, not a source
@@ -25,6 +32,15 @@ class ClaimsStage(Stage):
     spec = spec_of("claims")
     decoders = {"normalized": ("normalized_article", NormalizedArticle.from_dict)}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.profiles: Mapping[int, Profile] | None = None
+
+    def open(self, state: Any = None) -> None:
+        super().open(state)
+        if self.profiles is None:
+            self.profiles = load_profiles(self.settings.data_dir / "gazetteer")
+
     def step(self, role: str, record: NormalizedArticle) -> StepResult:
-        _, verdicts = analyse(record)
+        _, verdicts = analyse(record, self.profiles)
         return StepResult([Emit("claims", str(v.settlement.id), v.to_dict()) for v in verdicts])
