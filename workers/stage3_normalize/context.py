@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from workers.stage3_normalize import lexicon
+from workers.stage3_normalize.oblasts import OBLASTS
 from workers.stage3_normalize.text import APOSTROPHES, Token, is_capitalised, is_cyrillic, norm
 
 _CONJUNCTIONS = {"and", "or", "та", "і", "й", "и", "или", "або", "&"}
@@ -238,7 +239,7 @@ def _same_sentence(gap: str) -> bool:
 
 def place_context(w: Window) -> bool:
     """A settlement noun shortly before ("the village of Peremoha", "у селі Дружба") or after (", a village"),
-    or a claim word right before ("liberation of Pryvillia")."""
+    a claim word right before ("liberation of Pryvillia"), or an oblast right after ("Урожайне на Донеччині")."""
     for k in (1, 2, 3):
         idx = w.i - k
         if idx < 0 or not _same_sentence(w.gap_before(idx + 1)):
@@ -253,7 +254,20 @@ def place_context(w: Window) -> bool:
             break
         if norm(w.tokens[idx].text) in lexicon.SETTLEMENT_NOUNS:
             return True
-    return False
+    return _region_after(w)
+
+
+def _region_after(w: Window) -> bool:
+    """"Урожайне на Донеччині", "Lyman in Donetsk region": a place located in an oblast right after its name."""
+    n1, n2 = w.next(1), w.next(2)
+    if n1 is None or n2 is None or norm(n1.text) not in {"на", "у", "в", "in"}:
+        return False
+    return norm(n2.text).startswith(_region_stems())
+
+
+@lru_cache(maxsize=1)
+def _region_stems() -> tuple[str, ...]:
+    return tuple(norm(s) for o in OBLASTS for s in o.region_stems + o.adjective_stems)
 
 
 def _list_before(w: Window, idx: int) -> bool:

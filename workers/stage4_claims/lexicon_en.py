@@ -214,8 +214,8 @@ FILLER = (
     r"|(?:the\s+)?(?:(?:nearby|neighbouring|neighboring|small|other)\s+)?(?:villages|towns|settlements|localities"
     r"|hamlets|cities)\s+of\s+"
     r"|(?:(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+)(?:(?:more|other|nearby|small|further"
-    r"|frontline|front-line)\s+)?(?:villages|towns|settlements|localities|hamlets)(?:\s+(?:[\w'-]+\s+){0,3}?"
-    r"(?:of|near|around|in)\s+(?:the\s+)?(?:[\w'-]+|⟨\d+⟩)(?:\s+(?:region|oblast))?)?\s*[,:-]\s*"
+    r"|frontline|front-line)\s+)?(?:villages|towns|settlements|localities|hamlets)(?:\s+(?:[\w'-]+\s+){0,5}?"
+    r"(?:of|near|around|in|on)\s+(?:the\s+)?(?:[\w'-]+|⟨\d+⟩)(?:\s+(?:region|oblast|river))?)?\s*[,:-]\s*"
     r"|(?:the\s+)?(?:nearby|neighbouring|neighboring|strategic|embattled|besieged|frontline|front-line|ruined"
     r"|devastated)\s+(?:\"\s*)?"
     r"|(?:the\s+)?(?:(?:city|town|village)\s+)?(?:centre|center|heart|middle)\s+of\s+|ukraine's\s+"
@@ -467,7 +467,8 @@ PAST_OPENER = r"^\s*(?:earlier|previously|before\s+that)\s*,|^\s*as\s+(?:was\s+)
 # a part of the place named before it ("half of the town", "parts of Toretsk")
 PART_BEFORE = (
     r"\b(?:parts?|most|much|half|a\s+third|a\s+quarter|two-thirds|(?:the\s+)?(?:[\w-]+\s+)?(?:part|half|districts?"
-    r"|neighbou?rhoods?|quarters?|sectors?|blocks|outskirts))\s+of\s+(?:the\s+(?:town|city|village)\s+of\s+)?$"
+    r"|neighbou?rhoods?|quarters?|sectors?|blocks|(?<!district )(?<!regional )(?<!oblast )cent(?:re|er)|heart))\s+of\s+"
+    r"(?:the\s+(?:town|city|village)\s+of\s+)?$"
 )
 PARTLY_BEFORE = r"\b(?:partly|partially|half)\s+$"
 # "Having retaken X, the army will ...": a condition, unless the main clause reports what happened

@@ -15,6 +15,8 @@ _LEADING_FILLER = re.compile(r"^\s*(?:(?:and|but|yet|so|still|also|even|and\s+th
 _DATE_SLACK_DAYS = 3
 _HEDGE_WINDOW = 45  # characters before a verb where "likely" / "ймовірно" qualifies it
 _SENTENCE_CUT = re.compile(r"[;]")
+_COORDINATOR = re.compile(r"\s(?:and|but|і|та|але|и|а|но)\s")
+_HEDGE_GAP = re.compile(r"[\s,]*(?:[\w'-]+[\s,]+){0,3}")  # "likely captured", "ймовірно, захопили", "likely that X took"
 
 
 def _quoted(m: re.Match[str] | None) -> str | None:
@@ -76,9 +78,11 @@ def is_denied_after(sc: Scope, place_end: int) -> str | None:
 
 def is_negated(sc: Scope, extra: tuple[int, int] | None = None) -> str | None:
     """A negation right before the verb ('has not been entered', 'did not capture', 'не взяли'); 'не вщухають'
-    (go on) is no negation."""
+    (go on) is no negation, and a negation before "and" belongs to the predicate before it."""
     lex = sc.lex
     window_start = max(sc.subclause_start, sc.t_start - 28)
+    for m in _COORDINATOR.finditer(sc.text, window_start, sc.t_start):
+        window_start = m.end()
     for lo, hi in ((window_start, sc.t_start), extra or (0, 0)):
         for m in lex.NEGATION.finditer(sc.text, lo, hi):
             if not lex.NOT_NEGATION.match(sc.text, m.start()):
@@ -144,9 +148,12 @@ def is_adjectival(sc: Scope) -> bool:
 
 
 def is_hedged_near(sc: Scope) -> str | None:
-    """A hedge that qualifies the verb itself ("had likely captured", "ймовірно, захопили")."""
-    return _quoted(sc.lex.HEDGE_NEAR.search(sc.text, max(sc.subclause_start - 2, sc.t_start - _HEDGE_WINDOW, 0),
-                                            sc.t_start))
+    """A hedge that qualifies the verb itself ("had likely captured", "ймовірно, захопили"): at most three words,
+    commas aside, between the hedge and the verb."""
+    for m in sc.lex.HEDGE_NEAR.finditer(sc.text, max(0, sc.t_start - _HEDGE_WINDOW), sc.t_start):
+        if _HEDGE_GAP.fullmatch(sc.text, m.end(), sc.t_start):
+            return _quoted(m)
+    return None
 
 
 def past_marker(sc: Scope, published: date | None, place_end: int) -> str | None:

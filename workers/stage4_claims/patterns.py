@@ -72,8 +72,7 @@ _SCALARS = (
     "LIST_OPENER", "NOT_AFTER_TRIGGER", "ENCIRCLE_AFTER", "DESCRIPTION",
 )
 # patterns that run on original-case text
-_CASELESS = ("SPEAKER_RU", "SPEAKER_UA", "SPEAKER_OFFICIAL", "NEXT_SENTENCE_ATTRIBUTION", "NON_OFFICIAL", "MONITOR",
-             "DESCRIPTION")
+_CASELESS = ("SPEAKER_RU", "SPEAKER_UA", "SPEAKER_OFFICIAL", "NEXT_SENTENCE_ATTRIBUTION", "NON_OFFICIAL", "MONITOR")
 
 
 def _expand(pattern: str, lex: ModuleType, lang: str) -> str:
