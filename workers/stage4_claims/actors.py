@@ -60,7 +60,7 @@ def _find_tokens(ms: MaskedSentence) -> list[tuple[int, int, str]]:
         if ms.surfaces[k] in c.capital_surfaces:  # "Kyiv says", "Kyiv's forces"
             found.append((s, e, "ukraine"))
     sides = [t for t in found if t[2] in ("russia", "ukraine")]
-    qualified = {b for a in sides for b in sides if a[2] != b[2] and 0 <= b[0] - a[1] <= 2}
+    qualified = {b for a in sides for b in sides if a[2] != b[2] and 0 <= b[0] - a[1] <= 3}
     return [t for t in found if t not in qualified]
 
 

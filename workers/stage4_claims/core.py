@@ -175,6 +175,11 @@ def _listed_next(masked: list[MaskedSentence], sentences: list[Sentence], contex
     return out
 
 
+def _described(claim: Claim) -> bool:
+    """The claim names its place only by description ("the town"): a weaker quote for an alert."""
+    return bool(claim.link and claim.link.get("how") == "description")
+
+
 def _weight(claim: Claim) -> float:
     """How much one counted claim weighs in its article's verdict."""
     return 1.0 + (0.5 if claim.attribution else 0.0) - (0.25 if claim.hedged else 0.0)
@@ -194,7 +199,7 @@ def article_verdicts(claims: list[Claim]) -> list[Claim]:
         first = min(group, key=lambda c: c.span or (0, 0))
         status = max(votes, key=lambda st: (votes[st], st == first.implies))
         pool = [c for c in group if c.implies == status]
-        best = min(pool, key=lambda c: (c.attribution is None, c.hedged, _rank(c), -len(c.attribution or ""),
-                                         c.span or (0, 0)))
+        best = min(pool, key=lambda c: (c.attribution is None, _described(c), c.hedged, _rank(c),
+                                         -len(c.attribution or ""), c.span or (0, 0)))
         verdicts.append(best)
     return sorted(verdicts, key=lambda c: c.span or (0, 0))

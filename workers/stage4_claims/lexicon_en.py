@@ -128,7 +128,7 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
                    r"(?:russian\s+|ukrainian\s+)?(?:troops|forces|units|garrison|soldiers)\s+(?P<p>from|out\s+of)\s+{F}{M}"),
     ("withdrawal", r"\b(?P<t>push(?:ed|es|ing)?|dr(?:ove|iven|ive|ives|iving)|forc(?:ed|es|e|ing)|kick(?:ed|s|ing)?"
                    r"|chas(?:ed|es|e|ing)|thr(?:ew|own|ow|ows|owing)|oust(?:ed|s|ing)?|expell?(?:ed|s|ing)?"
-                   r"|dislodg(?:ed|es|e|ing)|flush(?:ed|es|ing)?|knock(?:ed|s|ing)?)\s+(?:(?:the|all|remaining|last"
+                   r"|dislodg(?:ed|es|e|ing)|flush(?:ed|es|ing)?|knock(?:ed|s|ing)?|squeez(?:ed|es|e|ing))\s+(?:(?:the|all|remaining|last"
                    r"|russian|ukrainian|enemy|occupying|its|their)\s+)*(?:(?:troops|forces|units|soldiers|invaders|occupiers"
                    r"|russians|ukrainians|enemy|army|garrison)\s+)?(?:back\s+)?(?P<p>out\s+of|from)\s+{F}{M}"),
     ("withdrawal", r"\b(?P<t>left|leav(?:e|es|ing)|abandon(?:ed|s|ing)?|quit(?:s|ting)?|vacat(?:ed|es|e|ing)|fled"
@@ -256,6 +256,7 @@ GERUND_TRIGGER = (
 )
 EVALUATION_AFTER = (
     r"(?:(?:is|was|were|are)\s+(?:only\s+|just\s+)?a\s+matter\s+of\s+(?:time|days|weeks)|(?:is|are)\s+next\b"
+    r"|as\s+(?:the|a|an)\s+(?:key|gateway|prize|turning|goal|target|prerequisite|precondition|step)\b"
     r"|(?:is|was)\s+(?:(?:still|not)\s+)?(?:premature|imminent|close|near)"
     r"|would|could|will|may|might|should|opens|open|opened|means|marks|represents|gives|makes|leaves"
     r"|(?:is|was|would\s+be)\s+(?:also\s+|not\s+)?(?:a\s+|an\s+|the\s+|very\s+|hugely\s+|so\s+)?(?:huge|big|major"
@@ -346,7 +347,10 @@ REALIZED = r"\b(?:forced|forcing|compelled|managed|made|succeeded|obliged|able)\
 ADMISSION = r"\b(?:admit\w*|acknowledg\w*|conced\w*|confirm\w*)\b"
 CONDITIONAL = r"\b(?:if|unless|in\s+case|provided\s+that)\b"
 QUESTION = r"\b(?:whether)\b"
-NEGATION = r"(?:\b(?:not|never|no|without|neither|nor|failed\s+to|fail\s+to|fails\s+to|yet\s+to|unable\s+to|none)\b|n't\b)"
+NEGATION = (
+    r"(?:\b(?:not|never|no|without|neither|nor|failed\s+to|fail\s+to|fails\s+to|yet\s+to|unable\s+to|none|any)\b"
+    r"|n't\b)"
+)
 DENIAL = (
     r"\b(?:den(?:y|ies|ied|ying|ial|ials)|dismiss(?:ed|es|ing)?|not\s+true|untrue|false|fake|refut\w+"
     r"|reject(?:ed|s|ing)?|debunk\w*|nonsense)\b"
@@ -398,7 +402,8 @@ PAST = (
     r"|invasion|war))\b"
     r"|\b(?:in|since)\s+(?:19|20)\d{2}\b"
     r"|\bover\s+the\s+(?:winter|summer|spring|autumn)\b|\bback\s+in\b|\bthe\s+previous\s+(?:week|month|year)\b"
-    r"|\b(?:in|during)\s+the\s+(?:first|early|opening)\s+(?:days|weeks|months)\s+of\s+the\s+(?:war|invasion)\b"
+    r"|\b(?:in|during)\s+the\s+(?:first|early|opening)\s+(?:days?|weeks?|months?)\s+of\s+the\s+(?:(?:full-scale\s+)?war"
+    r"|invasion)\b"
     r"|\b(?:in|during)\s+(?:the\s+)?(?:spring|summer|autumn|fall|winter)\b(?:\s+of\s+\d{4})?"
 )
 # a past marker that counts only before the event ("a week after Ukrainian troops left X")
@@ -449,7 +454,8 @@ NEGATED_WRAPPER = (
     r"\bno\s+(?:[\w'-]+\s+){0,2}?(?:statement|confirmation|evidence|information|indication|sign|word|report|claim)s?"
     r"\s+(?:[\w'-]+\s+){0,3}?(?:that|of)\b"
     r"|\b(?:did\s+not|didn't|does\s+not|doesn't|would\s+not|wouldn't|could\s+not|couldn't|declined\s+to"
-    r"|refused\s+to)\s+(?:say|confirm|state|claim|report)\s+(?:that|whether)\b"
+    r"|refused\s+to)\s+(?:say|confirm|state|claim|report)\s+(?:that|whether|if|how\s+(?:much|many|far))\b"
+    r"|\bno\s+(?:[\w'-]+\s+){0,3}?(?:has|have|had)\s+(?:yet\s+|so\s+far\s+)?(?:claimed|confirmed|reported|said)\b"
 )
 NEGATED_AFTER = r""
 # hedges that set a claim aside when they qualify its verb ("had likely captured")
