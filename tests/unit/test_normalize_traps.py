@@ -41,6 +41,12 @@ def test_mention_traps(text: str, absent: int | None, present: int | None, gazet
     assert present is None or present in found, explain_mentions(text, gazetteer)
 
 
+def test_a_raion_adjective_votes_for_its_oblast(gazetteer: Gazetteer) -> None:
+    crimea, donetsk = 6983708, 9114393  # two villages named Urozhaine; Volnovakha raion is in Donetsk oblast
+    assert ids("Село Урожайне звільнене від окупантів.", gazetteer) == {crimea}
+    assert ids("Село Урожайне Волноваського району звільнене від окупантів.", gazetteer) == {donetsk}
+
+
 def test_a_place_abroad_is_only_the_sentence_set_there(gazetteer: Gazetteer) -> None:
     text = "In the Kursk region, fighting continues. Ukrainian troops liberated Krynky."
     assert KRYNKY in ids(text, gazetteer)

@@ -14,6 +14,7 @@ from workers.stage3_normalize import abroad, common_words_data, context
 from workers.stage3_normalize.disambiguate import Group, resolve
 from workers.stage3_normalize.gazetteer import Q_LOOSE, Gazetteer
 from workers.stage3_normalize.oblasts import scan as oblast_scan
+from workers.stage3_normalize.raions import raion_oblasts
 from workers.stage3_normalize.text import (
     Token,
     is_all_caps,
@@ -223,6 +224,7 @@ def explain_mentions(
     gaz = gazetteer
     tokens = tokenize(text)
     oblasts, regions = oblast_scan(tokens)
+    oblasts |= raion_oblasts(tokens, gaz)
     blocked = context.blocked_spans(text) + [(s, e) for s, e, _ in regions]
     spans = _candidate_spans(text, tokens, gaz, blocked)
     rejected: list[tuple[str, tuple[int, int], str]] = []
