@@ -77,7 +77,7 @@ def scan_actor(ms: MaskedSentence, anchor: int, speaker: str | None, lang: str) 
     return speaker
 
 
-def _side_in(ms: MaskedSentence, text: str, speaker: str | None, lang: str) -> str | None:
+def side_in(ms: MaskedSentence, text: str, speaker: str | None, lang: str) -> str | None:
     """The first side named in a stretch of text (the enemy resolved through the speaker)."""
     c = ms.lex
     hits = [(m.start(), side) for side, rx in (("russia", c.ACTOR_RU), ("ukraine", c.ACTOR_UA),
@@ -95,7 +95,7 @@ def agent_after(ms: MaskedSentence, pos: int, speaker: str | None = None, lang: 
         return None
     rest = ms.text[pos + m.end(): pos + m.end() + _AGENT_REACH]
     cut = _AGENT_CUT.search(rest)
-    return _side_in(ms, rest[: cut.start()] if cut else rest, speaker, lang)
+    return side_in(ms, rest[: cut.start()] if cut else rest, speaker, lang)
 
 
 def expelled_side(ms: MaskedSentence, pos: int, speaker: str | None = None, lang: str = "en") -> str | None:
@@ -105,7 +105,7 @@ def expelled_side(ms: MaskedSentence, pos: int, speaker: str | None = None, lang
         return None
     rest = ms.text[pos + m.end(): pos + m.end() + _AGENT_REACH]
     cut = _AGENT_CUT.search(rest)
-    return _side_in(ms, rest[: cut.start()] if cut else rest, speaker, lang)
+    return side_in(ms, rest[: cut.start()] if cut else rest, speaker, lang)
 
 
 def flag_side(ms: MaskedSentence, noun_start: int, noun_end: int) -> str | None:

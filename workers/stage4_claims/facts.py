@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workers.stage4_claims import modality as mod
-from workers.stage4_claims.actors import agent_after, expelled_side, other, scan_actor, side_from_word
+from workers.stage4_claims.actors import side_in, agent_after, expelled_side, other, scan_actor, side_from_word
 from workers.stage4_claims.attribution import Speaker
 from workers.stage4_claims.clauses import Scope, scope_of
 from workers.stage4_claims.events import EventMatch
@@ -97,9 +97,15 @@ def _actor(em: EventMatch, ms: MaskedSentence, speaker: Speaker, lang: str) -> t
     taking = em.event in ("capture", "occupation", "liberation", "recapture")
     if taking and ms.lex.NOMINAL_TRIGGERS.match(em.trigger):
         return _nominal_actor(em, ms, speaker, lang), "inferred from the noun"
-    actor = scan_actor(ms, em.anchor, own, lang)
+    participial = _participial(em, ms)
+    actor = scan_actor(ms, em.anchor, None if participial else own, lang)
     if actor:
         return actor, "subject"
+    if participial:  # "Покинув X, ВСУ закрепились ...": the subject of the main clause after the comma
+        main = scope_of(ms.text, em.t_start, em.t_end, ms.lex).clause[1]
+        actor = side_in(ms, ms.text[main: main + 60], speaker.side, lang) or own
+        if actor:
+            return actor, "subject of the main clause"
     if em.event in ("liberation", "recapture"):  # in Russian-language reports 'освободили' is the Russian usage
         return default, "inferred from the verb"
     if em.event in ("capture", "occupation"):
@@ -107,6 +113,15 @@ def _actor(em: EventMatch, ms: MaskedSentence, speaker: Speaker, lang: str) -> t
     if em.event == "control" and lang == "ru":  # "установлен контроль над ...": the ministry's own summary
         return default, "inferred from the verb"
     return None, "unknown"
+
+
+def _participial(em: EventMatch, ms: MaskedSentence) -> bool:
+    """The verb is a participle opening its sentence part ("Having retaken X, ...", "Освободив X, ...")."""
+    c = ms.lex
+    if c.PARTICIPIAL_TRIGGER.match(em.trigger.split()[0]):
+        return True
+    lead = ms.text[max(0, em.t_start - 30): em.t_start]
+    return bool(c.PARTICIPIAL_OPENER.search(lead))
 
 
 def _nominal_actor(em: EventMatch, ms: MaskedSentence, speaker: Speaker, lang: str) -> str:

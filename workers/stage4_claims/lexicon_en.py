@@ -336,6 +336,13 @@ PREDICTION = (
     r"|effort\s+to|offensive\s+to|allowed\s+to|permission\s+to|decision\s+to|decided\s+to)\b"
 )
 INFINITIVE_MARK = r"\bto\s*$"
+# an order or decision to withdraw is a prediction, unless the same sentence says the withdrawal happened
+ORDER = r"\b(?:ordered|orders|ordering|decision\s+to|decided\s+to|order\s+to)\b"
+ORDER_DONE = (
+    r"\b(?:(?:completed|finished|carried\s+out)\s+(?:the|their|its)\s+(?:withdrawal|pull-?out|pull-?back|retreat)"
+    r"|(?:have|has|had)\s+(?:now\s+|already\s+)?(?:withdrawn|pulled\s+(?:out|back)|left|retreated)"
+    r"|(?:are|is|were|was)\s+(?:now\s+|already\s+)?(?:leaving|withdrawing|pulling\s+(?:out|back)|retreating))\b"
+)
 # a present-tense verb after these is a future event ("before it takes Melitopol", "once Russia captures X")
 FUTURE_OPENER = r"^\s*(?:before|until|till|once|by\s+the\s+time|as\s+soon\s+as|when)\b"
 PAST_FORM = (

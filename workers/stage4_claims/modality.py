@@ -103,9 +103,12 @@ def is_negated_status(sc: Scope, place_end: int) -> str | None:
 
 
 def is_prediction(sc: Scope, trigger: str, lang: str) -> str | None:
-    """A future, an order, an intent or an unrealised infinitive ('would take', 'will have to withdraw', 'to take')."""
+    """A future, an order, an intent or an unrealised infinitive ('would take', 'will have to withdraw', 'to take');
+    an order or decision counts when the sentence also says it was carried out ('... and have now left')."""
     c = sc.lex
     m = c.PREDICTION.search(sc.text, sc.subclause_start, sc.t_start)
+    if m and c.ORDER.match(sc.text, m.start()) and c.ORDER_DONE.search(sc.text, sc.t_end):
+        return None  # "ordered to leave X and they are now pulling out": the withdrawal is under way
     if m:
         span = sc.text[m.start(): sc.t_end].split()
         return " ".join(span) if len(span) <= 6 else f"{_quoted(m)} ... {trigger}"
