@@ -173,7 +173,7 @@ def explain_json(trace: ArticleTrace) -> dict[str, Any]:
         "claims": [
             {"settlement": {"id": c.settlement.id, "name": c.settlement.name}, "event": c.event, "actor": c.actor,
              "implies": c.implies, "quote": c.quote, "attribution": c.attribution, "hedged": c.hedged,
-             "counted": c.counted, "reason": c.reason}
+             "counted": c.counted, "reason": c.reason, "clause": c.clause, "link": c.link, "marker": c.marker}
             for c in trace.claims
         ],
         "verdicts": [

@@ -70,6 +70,14 @@ def explain_text(doc: dict[str, Any]) -> str:
         lines.append(f"  [{mark}] {safe(c['settlement']['name'])}: {safe(c['event'])}"
                      f" by {c.get('actor') or '?'}{implies}; {safe(c['reason'])}")
         lines.append(f"      “{safe(c['quote'], 300)}”")
+        if c.get("clause") and c["clause"] != c["quote"]:
+            lines.append(f"      clause: “{safe(c['clause'], 200)}”")
+        link = c.get("link") or {}
+        if link and link.get("how") != "name":
+            note = f" ({safe(link['note'], 200)})" if link.get("note") else ""
+            lines.append(f"      place: {safe(link.get('how'))} “{safe(link.get('text'), 80)}”{note}")
+        if c.get("marker"):
+            lines.append(f"      set aside by: {safe(c['marker'], 200)}")
     lines.append("")
     lines.append("verdicts: " + (", ".join(f"{safe(v['settlement']['name'])} ⇒ {v['implies']}"
                                            for v in doc["verdicts"]) or "none"))

@@ -497,7 +497,8 @@ NOT_AFTER_TRIGGER = r"^\s*(?:from\s+captivity|(?:as\s+)?prisoners?)\b"
 ENCIRCLE_AFTER = r"^\s*(?:in\s+(?:a|the)\s+)?(?:pincer|ring|cauldron|vice)\b"
 # "the town", "the battered rail town", "the regional capital": a place named by description
 DESCRIPTION = (
-    r"\b(?i:the|this|that)\s+(?:(?!(?:next|other|nearest|first|second|last|same|whole|entire|small|neighbouring|nearby)\b)"
+    r"\b(?i:the|this|that)\s+(?:(?!(?i:next|other|nearest|first|second|last|same|whole|entire|small|neighbouring"
+    r"|nearby|the|a|an|this|that|of|and|or|in|on|at|to|by|with|from|for|as|is|was|were|are|has|had|have)\b)"
     r"[^\W\d_][\w-]*\s+){0,3}?(?P<kind>(?i:regional\s+capital|regional\s+cent(?:re|er)|oblast\s+cent(?:re|er)"
     r"|district\s+cent(?:re|er)|town|city|village|settlement|hamlet|locality))\b"
     r"(?!\s*(?:['’]s|of\b|council|cent(?:re|er)|hall|administration|authorities|limits|mayor|outskirts|edge|residents"

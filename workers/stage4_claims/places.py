@@ -62,8 +62,8 @@ def _kind_text(profile: Profile | None) -> str:
     """The kind of a settlement in words, for the link note."""
     if profile is None:
         return "no profile"
-    what = {"PPLA": "oblast centre", "PPLC": "the capital"}.get(profile.feature, "settlement")
-    return f"{what}, population {profile.population:,}"
+    what = {"PPLA": "oblast centre, ", "PPLC": "the capital, "}.get(profile.feature, "")
+    return f"{what}population {profile.population:,}"
 
 
 @dataclass(frozen=True)
