@@ -111,7 +111,10 @@ def _inverted(after: str) -> str | None:
 
 def find_speaker_text(sentence: str, lex: Compiled | None = None) -> str | None:
     """The attribution phrase of one sentence (as written), or None."""
-    np = _speaker_in(unify(sentence), lex or compiled())
+    lex = lex or compiled()
+    if not lex.SPEAKER_PREFILTER.search(sentence.lower()):
+        return None
+    np = _speaker_in(unify(sentence), lex)
     if not np:
         return None
     at = unify(sentence).find(np)  # unify keeps offsets: give back the original characters

@@ -19,7 +19,7 @@ from workers.stage4_claims import modality as mod
 from workers.stage4_claims.attribution import Speaker, SpeakerContext, find_speaker_text, resolve_speaker
 from workers.stage4_claims.events import EventMatch, Place, count_events, find_events
 from workers.stage4_claims.facts import Context, Fact, judge
-from workers.stage4_claims.masking import PLACEHOLDER, MaskedSentence, mask_sentence, unify
+from workers.stage4_claims.masking import PLACEHOLDER, MaskedSentence, mask_sentence
 from workers.stage4_claims.patterns import Compiled, for_language
 from workers.stage4_claims.places import Antecedents, Link, as_list_item, unknown_list_names
 from workers.stage4_claims.sentences import Sentence, split_sentences
@@ -30,6 +30,7 @@ EVENT_RANK = (
     "entry", "street_fighting", "area_withdrawal", "approach", "encirclement", "strike",
 )
 _QUOTE_OPEN_SCAN = 4  # sentences searched for the end of a quotation that carries the speaker
+_QUOTE_MARKS = '"“”„«»″'
 
 
 def _claim_id(article_id: str, settlement_id: int, event: str, span: tuple[int, int]) -> str:
@@ -44,18 +45,23 @@ def _speakers(sentences: list[Sentence], lex: Compiled) -> list[Speaker]:
     for i, s in enumerate(sentences):
         if raw[i]:
             continue
-        if unify(s.text).count('"') % 2 == 1:  # a quotation that closes later in the paragraph
+        if _quotes(s.text) % 2 == 1:  # a quotation that closes later in the paragraph
             for j in range(i + 1, min(len(sentences), i + 1 + _QUOTE_OPEN_SCAN)):
                 if sentences[j].paragraph != s.paragraph:
                     break
-                if unify(sentences[j].text).count('"') % 2 == 1:
+                if _quotes(sentences[j].text) % 2 == 1:
                     raw[i] = raw[j]
                     break
         nxt = sentences[i + 1] if i + 1 < len(sentences) else None
-        if not raw[i] and nxt and nxt.paragraph == s.paragraph and lex.NEXT_SENTENCE_ATTRIBUTION.search(unify(nxt.text)):
+        if not raw[i] and nxt and nxt.paragraph == s.paragraph and lex.NEXT_SENTENCE_ATTRIBUTION.search(nxt.text):
             raw[i] = raw[i + 1]
     ctx = SpeakerContext(lex=lex)
     return [resolve_speaker(t, ctx) for t in raw]
+
+
+def _quotes(text: str) -> int:
+    """How many double quotation marks a text holds, whatever their shape."""
+    return sum(text.count(q) for q in _QUOTE_MARKS)
 
 
 def _rank(claim: Claim) -> tuple[int, int, int]:
@@ -67,20 +73,60 @@ def _rank(claim: Claim) -> tuple[int, int, int]:
 
 
 def _mask_all(sentences: list[Sentence], article: NormalizedArticle, lex: Compiled,
-              profiles: Mapping[int, Profile] | None) -> list[MaskedSentence]:
-    """Every sentence masked: its names, unknown names of its lists, and its descriptions that resolve."""
+              profiles: Mapping[int, Profile] | None) -> list[MaskedSentence | None]:
+    """Every sentence that names a place masked: its names, unknown names of its lists, and its descriptions that
+    resolve; None for the others (masked on demand)."""
     ordered = sorted(article.mentions, key=lambda m: m.span)
     starts = [m.span[0] for m in ordered]
     named = [ordered[bisect.bisect_left(starts, s.start): bisect.bisect_left(starts, s.end)] for s in sentences]
     antecedents = Antecedents(sentences, named, lex, profiles)
-    masked = []
+    masked: list[MaskedSentence | None] = []
     for i, s in enumerate(sentences):
         described = antecedents.link(i)
+        if not named[i] and not described:
+            masked.append(None)
+            continue
         mentions = sorted(named[i] + [m for m, _ in described], key=lambda m: m.span)
         links = {m.span[0]: link for m, link in described}
         ghosts = unknown_list_names(s, named[i], lex) if named[i] else []
         masked.append(mask_sentence(s.text, s.start, mentions, lex, ghosts, links))
     return masked
+
+
+class _Sentences:
+    """The article's sentences with their masks and judgement contexts, built when first needed."""
+
+    def __init__(self, article: NormalizedArticle, profiles: Mapping[int, Profile] | None) -> None:
+        a = article.article
+        self.sentences = split_sentences(a.text or "")
+        self.lex = for_language(a.language)
+        self.lang = (a.language or "en")[:2].lower()
+        self.published = mod.publication_date(a.published_at)
+        self.speakers = _speakers(self.sentences, self.lex)
+        self._masked = _mask_all(self.sentences, article, self.lex, profiles)
+        self._contexts: dict[int, Context] = {}
+
+    def masked(self, i: int) -> MaskedSentence:
+        """Sentence i masked (a sentence that names no place is only normalised)."""
+        found = self._masked[i]
+        if found is None:
+            s = self.sentences[i]
+            found = self._masked[i] = mask_sentence(s.text, s.start, [], self.lex)
+        return found
+
+    def named(self, i: int) -> bool:
+        """Whether sentence i names a place (by name or description)."""
+        return self._masked[i] is not None and bool(self._masked[i].mentions)  # type: ignore[union-attr]
+
+    def context(self, i: int) -> Context:
+        """What judging sentence i needs: its speaker, language, date and whether the next sentence disclaims it."""
+        if i not in self._contexts:
+            s, sentences = self.sentences[i], self.sentences
+            nxt = sentences[i + 1] if i + 1 < len(sentences) else None
+            disclaimed = bool(nxt and nxt.paragraph == s.paragraph
+                              and mod.disclaims_previous(self.masked(i + 1).text, self.lex))
+            self._contexts[i] = Context(s, self.speakers[i], self.lang, self.published, disclaimed)
+        return self._contexts[i]
 
 
 def _clause_text(s: Sentence, ms: MaskedSentence, clause: tuple[int, int]) -> str:
@@ -103,31 +149,20 @@ def extract_claims(article: NormalizedArticle, profiles: Mapping[int, Profile] |
 
     `profiles` (settlement kinds) decide which descriptions fit which places; without them any kind fits.
     """
-    a = article.article
-    text = a.text or ""
-    sentences = split_sentences(text)
-    lex = for_language(a.language)
-    lang = (a.language or "en")[:2].lower()
-    published = mod.publication_date(a.published_at)
-    speakers = _speakers(sentences, lex)
-    masked = _mask_all(sentences, article, lex, profiles)
-    contexts = []
-    for i, s in enumerate(sentences):
-        nxt = sentences[i + 1] if i + 1 < len(sentences) else None
-        disclaimed = bool(nxt and nxt.paragraph == s.paragraph and mod.disclaims_previous(masked[i + 1].text, lex))
-        contexts.append(Context(s, speakers[i], lang, published, disclaimed))
+    doc = _Sentences(article, profiles)
     claims: list[Claim] = []
-    for i, (s, ms) in enumerate(zip(sentences, masked)):
-        if not ms.mentions:
+    for i, s in enumerate(doc.sentences):
+        if not doc.named(i):
             continue
+        ms = doc.masked(i)
         best: dict[int, Claim] = {}
-        found = [(fact, places, None) for em in find_events(ms) for fact, places in _facts(em, ms, contexts[i])]
-        found += _listed_next(masked, sentences, contexts, i)
+        found = [(fact, places, None) for em in find_events(ms) for fact, places in _facts(em, ms, doc.context(i))]
+        found += _listed_next(doc, i)
         for fact, places, link in found:
             span = (min([fact.clause[0]] + [p.span[0] for p in places]), max([fact.clause[1]] + [p.span[1] for p in places]))
             clause = _clause_text(s, ms, span) if link is None else s.text
             for place in places:
-                claim = _claim(article, s, ms, fact, place, places[0], speakers[i], clause, link)
+                claim = _claim(article, s, ms, fact, place, places[0], doc.speakers[i], clause, link)
                 sid = claim.settlement.id
                 if sid not in best or _rank(claim) < _rank(best[sid]):
                     best[sid] = claim
@@ -154,20 +189,20 @@ def _claim(article: NormalizedArticle, s: Sentence, ms: MaskedSentence, fact: Fa
     )
 
 
-def _listed_next(masked: list[MaskedSentence], sentences: list[Sentence], contexts: list[Context], i: int
-                 ) -> list[tuple[Fact, tuple[Place, ...], Link | None]]:
+def _listed_next(doc: _Sentences, i: int) -> list[tuple[Fact, tuple[Place, ...], Link | None]]:
     """"... захопили ще два села. Мова про A та B.": the sentence before states the event for a number of places
     (judged there, with its actor and markers), this one (opening "Мова про", "They are", "Среди них") names them."""
-    if i == 0 or sentences[i - 1].paragraph != sentences[i].paragraph or not masked[i].lex.LIST_OPENER.match(
-            masked[i].text):
+    sentences = doc.sentences
+    if i == 0 or sentences[i - 1].paragraph != sentences[i].paragraph or not doc.lex.LIST_OPENER.match(
+            doc.masked(i).text):
         return []
-    ms, prev = masked[i], masked[i - 1]
+    ms, prev = doc.masked(i), doc.masked(i - 1)
     places = [Place(int(p.group(1)), p.span(), "", False) for p in PLACEHOLDER.finditer(ms.text) if p.group(1) != "?"]
     out: list[tuple[Fact, tuple[Place, ...], Link | None]] = []
     for event, trigger, t_start, t_end in count_events(prev):
         counted = EventMatch(event, (Place(-1, (t_end, t_end), event, False),), t_start, t_end, t_start, False, None,
                              trigger, prev.lex.lang)
-        fact = judge(counted, prev, contexts[i - 1])
+        fact = judge(counted, prev, doc.context(i - 1))
         for p in places:
             surface = ms.mentions[p.mention].surface
             out.append((fact, (replace(p, event=event),), Link(

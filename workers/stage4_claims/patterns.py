@@ -129,8 +129,13 @@ def compiled(lang: str = ANY) -> Compiled:
     regexes["GERUND_TRIGGER"] = re.compile(rf"^(?:{_scalar('GERUND_TRIGGER', lexes)})$")
     regexes["REPORT_VERBS"] = re.compile(rf"\b(?:{_scalar('REPORT_VERBS', lexes)})\b", re.IGNORECASE)
     regexes["ACCORDING_TO"] = re.compile(rf"\b(?:{_scalar('ACCORDING_TO', lexes)})\s+", re.IGNORECASE)
+    # cheap tests on lower-cased text: most sentences name no speaker and no kind of place
+    regexes["SPEAKER_PREFILTER"] = re.compile(
+        rf"\b(?:{_scalar('REPORT_VERBS', lexes)})\b|\b(?:{_scalar('ACCORDING_TO', lexes)})\s+")
     kinds = {forms_word: kind for code, lex in lexes.items() for kind, lemmas in lex.DESCRIPTION_KINDS.items()
              for forms_word in _kind_words(lemmas, code)}
+    heads = sorted({k.split()[0] for k in kinds}, key=lambda w: (-len(w), w))
+    regexes["KIND_PREFILTER"] = re.compile(r"(?<![\w'-])(?:" + "|".join(map(re.escape, heads)) + r")(?![\w'-])")
     out = Compiled(
         lang=lang if lang in LEXICONS else ANY,
         triggers=triggers,

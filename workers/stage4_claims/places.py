@@ -134,7 +134,9 @@ class Antecedents:
 
     def link(self, i: int) -> list[tuple[Mention, Link]]:
         """Mentions for the descriptions of sentence i that resolve, with how each was linked."""
-        out = []
+        out: list[tuple[Mention, Link]] = []
+        if not self._antecedent_possible(i) or not self.lex.KIND_PREFILTER.search(self.sentences[i].text.lower()):
+            return out
         for d in _descriptions(self.sentences[i], self.lex):
             if self._apposition(i, d):
                 continue
@@ -146,6 +148,10 @@ class Antecedents:
             out.append((Mention(settlement=ref, surface=d.text, span=(d.start, d.end), confidence=0.5),
                         Link("description", d.text, f"{ref.name}: {note}")))
         return out
+
+    def _antecedent_possible(self, i: int) -> bool:
+        """Whether any place is named where a description of sentence i could look (cheap test first)."""
+        return self.headline is not None or any(self.mentions[j] for j in range(max(0, i - ANTECEDENT_SENTENCES), i + 1))
 
     def _apposition(self, i: int, d: _Description) -> bool:
         """"Kharkiv, the regional capital": a description right after a name only repeats it."""
