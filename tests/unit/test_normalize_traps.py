@@ -47,6 +47,11 @@ def test_a_raion_adjective_votes_for_its_oblast(gazetteer: Gazetteer) -> None:
     assert ids("Село Урожайне Волноваського району звільнене від окупантів.", gazetteer) == {donetsk}
 
 
+def test_a_fronted_object_is_a_place(gazetteer: Gazetteer) -> None:
+    assert 694290 in ids("Щербинівку противник намагається обійти з півдня.", gazetteer)  # Shcherbynivka
+    assert not ids("Бойові дії тривають.", gazetteer)
+
+
 def test_a_place_abroad_is_only_the_sentence_set_there(gazetteer: Gazetteer) -> None:
     text = "In the Kursk region, fighting continues. Ukrainian troops liberated Krynky."
     assert KRYNKY in ids(text, gazetteer)

@@ -165,6 +165,15 @@ def _candidate_spans(text: str, tokens: list[Token], gaz: Gazetteer, blocked: li
     return spans
 
 
+_TOPICALISED = re.compile(r"(?:ів|ов|ев|єв|ин|ан)ку$")  # "Щербинівку противник ...": the accusative of an -івка name
+
+
+def _topicalised(w: context.Window) -> bool:
+    """A place name fronted as the object ("Авдеевку мы ..."): the accusative of an -івка/-овка name, which no
+    everyday word shares."""
+    return w.j - w.i == 1 and bool(_TOPICALISED.search(norm(w.tokens[w.i].text)))
+
+
 def _trap(span: Span, text: str, tokens: list[Token], gaz: Gazetteer, oblasts: set[str]) -> str | None:
     """Why a span is not a settlement mention, or None when it is one."""
     w = context.Window(text, tokens, span.i, span.j)
@@ -185,7 +194,7 @@ def _trap(span: Span, text: str, tokens: list[Token], gaz: Gazetteer, oblasts: s
         return "organisation"
     if span.inflected and context.adjective_phrase(w):
         return "adjective phrase"
-    if span.inflected and context.sentence_initial(w) and not context.place_context(w):
+    if span.inflected and context.sentence_initial(w) and not context.place_context(w) and not _topicalised(w):
         return "case form at sentence start"
     initial = context.sentence_initial(w) or context.title_case_line(text, span.start)
     if span.j - span.i == 1:
