@@ -101,7 +101,7 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
                         r"|pushes|advanced|advances|moved|infiltrated|slipped|crept|made\s+it)\s+into)\s+(?:the\s+|a\s+|an\s+|one\s+"
                         r"|two\s+|several\s+)?"
                         r"(?:[\w-]+\s+){0,2}?(?:districts?|parts?|half|quarters?|neighbou?rhoods?|microdistricts?"
-                        r"|industrial\s+zone)\s+of\s+{F}{M}"),
+                        r"|industrial\s+zone)(?:\s+in\s+the\s+(?:north|south|east|west|centre|center)(?:ern)?)?\s+of\s+{F}{M}"),
     ("partial_control", r"{M}(?:\s+(?:is|was|are|remains|remained|still|now|has\s+been))*\s+(?P<t>(?:largely|mostly|partly"
                         r"|partially|half|largely)\s+(?:under|in)\s+(?:ukrainian|russian|ukraine's|russia's)\s+"
                         r"(?:control|hands))"),
