@@ -38,3 +38,14 @@ def test_the_kind_of_place_decides_what_a_description_can_name() -> None:
     assert not fits("regional_capital", kyiv)  # the capital is no oblast's centre
     assert fits("village", krynky) and not fits("village", kherson) and not fits("city", krynky)
     assert fits("town", None)  # a place without a profile (a test's made-up one) fits any kind
+
+
+def test_the_lexicon_follows_the_language_and_the_letters() -> None:
+    from workers.stage4_claims.patterns import lexicon_language
+
+    assert lexicon_language("en", "Russian troops entered Kupiansk.") == "en"
+    assert lexicon_language("ru", "Українські війська звільнили Куп'янськ і Ізюм.") == "uk"  # misdetected
+    assert lexicon_language("uk", "Российские войска заняли Горняк и Украинск, сообщили в ведомстве.") == "ru"
+    assert lexicon_language("de", "Die russischen Truppen haben Bachmut eingenommen.") == "en"  # Latin script
+    assert lexicon_language(None, "Війська увійшли в місто.") == "uk"
+    assert lexicon_language(None, "") == "any"

@@ -99,8 +99,8 @@ class _Sentences:
     def __init__(self, article: NormalizedArticle, profiles: Mapping[int, Profile] | None) -> None:
         a = article.article
         self.sentences = split_sentences(a.text or "")
-        self.lex = for_language(a.language)
-        self.lang = (a.language or "en")[:2].lower()
+        self.lex = for_language(a.language, a.text or "")
+        self.lang = self.lex.lang if self.lex.lang != "any" else (a.language or "en")[:2].lower()
         self.published = mod.publication_date(a.published_at)
         self.speakers = _speakers(self.sentences, self.lex)
         self._masked = _mask_all(self.sentences, article, self.lex, profiles)

@@ -160,7 +160,28 @@ def _kind_words(lemmas: tuple[str, ...], lang: str) -> set[str]:
     return {f for lemma in lemmas for f in forms.forms(lang, "sing", lemma)}
 
 
-def for_language(language: str | None) -> Compiled:
-    """The patterns of an article's language: en, uk or ru, else all three."""
+_UK_LETTERS, _RU_LETTERS = "іїєґІЇЄҐ", "ыэъёЫЭЪЁ"
+_SAMPLE = 3000
+
+
+def lexicon_language(language: str | None, text: str = "") -> str:
+    """Which lexicon an article runs: its detected language, corrected by the letters only Ukrainian or only
+    Russian use (a misdetected uk/ru article still runs the right patterns); another language by its script."""
     code = (language or "")[:2].lower()
-    return compiled(code if code in LEXICONS else ANY)
+    sample = text[:_SAMPLE]
+    cyrillic = sum(1 for ch in sample if "\u0400" <= ch <= "\u04ff")
+    latin = sum(1 for ch in sample if "a" <= ch.lower() <= "z")
+    if code == "en" and latin >= cyrillic:
+        return "en"
+    if code not in ("uk", "ru") and not cyrillic:
+        return "en" if latin else ANY
+    uk = sum(sample.count(ch) for ch in _UK_LETTERS)
+    ru = sum(sample.count(ch) for ch in _RU_LETTERS)
+    if uk != ru:
+        return "uk" if uk > ru else "ru"
+    return code if code in ("uk", "ru") else ANY
+
+
+def for_language(language: str | None, text: str = "") -> Compiled:
+    """The patterns of an article: en, uk or ru (from its language and script), else all three."""
+    return compiled(lexicon_language(language, text))
