@@ -130,7 +130,8 @@ def main() -> None:
                   + (f", {verdicts[side]} verdicts" if group == "all" else ""))
         print(f"  throughput new/old: {best[('old', group)] / best[('new', group)]:.2f} x")
     ratio = best[("old", "all")] / best[("new", "all")]
-    print(f"throughput new/old on all articles: {ratio:.2f} x ({'meets' if ratio >= 0.8 else 'misses'} the 0.8 x floor)")
+    verdict = "meets" if ratio >= 0.8 else "misses"
+    print(f"throughput new/old on all articles: {ratio:.2f} x ({verdict} the 0.8 x floor)")
     print(f"measured at {time.strftime('%Y-%m-%d %H:%M')}, load average now {os.getloadavg()[0]:.2f}")
 
 

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import replace
 from typing import Mapping
 
-from workers.records import Claim, Mention, NormalizedArticle
+from workers.records import Claim, NormalizedArticle
 from workers.stage3_normalize.profiles import Profile
 from workers.stage4_claims import modality as mod
 from workers.stage4_claims.attribution import Speaker, SpeakerContext, find_speaker_text, resolve_speaker
@@ -159,7 +159,8 @@ def extract_claims(article: NormalizedArticle, profiles: Mapping[int, Profile] |
         found = [(fact, places, None) for em in find_events(ms) for fact, places in _facts(em, ms, doc.context(i))]
         found += _listed_next(doc, i)
         for fact, places, link in found:
-            span = (min([fact.clause[0]] + [p.span[0] for p in places]), max([fact.clause[1]] + [p.span[1] for p in places]))
+            span = (min([fact.clause[0]] + [p.span[0] for p in places]),
+                    max([fact.clause[1]] + [p.span[1] for p in places]))
             clause = _clause_text(s, ms, span) if link is None else s.text
             for place in places:
                 claim = _claim(article, s, ms, fact, place, places[0], doc.speakers[i], clause, link)

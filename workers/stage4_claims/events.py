@@ -60,7 +60,8 @@ def _index(token: str) -> int | None:
 
 
 def _coordinated_after(ms: MaskedSentence, end: int) -> list[tuple[int | None, int, int]]:
-    """Places joined after the one ending at `end` ('Izyum and Balakleya', 'two villages, A and B, and the town of C')."""
+    """Places joined after the one ending at `end` ('Izyum and Balakleya', 'two villages, A and B, and the town of
+    C')."""
     out = []
     while True:
         m = ms.lex.coordination_after.match(ms.text, end)
@@ -171,13 +172,13 @@ def _flags(ms: MaskedSentence) -> list[EventMatch]:
         if target is None:
             continue
         t_start, t_end = min(verb.start(), noun.start()), max(verb.end(), noun.end())
-        first = (target.group(1), target.start(), target.end())
-        governed = [first] + ([] if how == "before" else
-                              [(str(k) if k is not None else "?", s, e) for k, s, e in _coordinated_after(ms, first[2])])
-        places = tuple(Place(int(k), (s, e), "flag_raised", (s, e) != first[1:]) for k, s, e in governed if k != "?")
+        first = (_index(target.group(1)), target.start(), target.end())
+        governed = [first] + ([] if how == "before" else _coordinated_after(ms, first[2]))
+        places = tuple(Place(k, (s, e), "flag_raised", (s, e) != first[1:]) for k, s, e in governed if k is not None)
         if places:
-            out.append(EventMatch("flag_raised", places, t_start, t_end, t_start, False,
-                                  flag_side(ms, noun.start(), noun.end()), " ".join(text[t_start:t_end].split()), "any"))
+            side = flag_side(ms, noun.start(), noun.end())
+            trigger = " ".join(text[t_start:t_end].split())
+            out.append(EventMatch("flag_raised", places, t_start, t_end, t_start, False, side, trigger, "any"))
     return out
 
 

@@ -16,7 +16,8 @@ _DATE_SLACK_DAYS = 3
 _HEDGE_WINDOW = 45  # characters before a verb where "likely" / "ймовірно" qualifies it
 _SENTENCE_CUT = re.compile(r"[;]")
 _COORDINATOR = re.compile(r"\s(?:and|but|і|та|але|и|а|но)\s")
-_HEDGE_GAP = re.compile(r"[\s,]*(?:[\w'-]+[\s,]+){0,3}")  # "likely captured", "ймовірно, захопили", "likely that X took"
+# "likely captured", "ймовірно, захопили", "likely that X took": at most three words between hedge and verb
+_HEDGE_GAP = re.compile(r"[\s,]*(?:[\w'-]+[\s,]+){0,3}")
 
 
 def _quoted(m: re.Match[str] | None) -> str | None:

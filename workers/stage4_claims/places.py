@@ -144,14 +144,16 @@ class Antecedents:
             if found is None:
                 continue
             ref, why = found
-            note = f"{why}; a {d.kind.replace('_', ' ').replace(' uk', '')} fits ({_kind_text(self.profiles.get(ref.id))})"
+            kind = d.kind.replace("_", " ").replace(" uk", "")
+            note = f"{why}; a {kind} fits ({_kind_text(self.profiles.get(ref.id))})"
             out.append((Mention(settlement=ref, surface=d.text, span=(d.start, d.end), confidence=0.5),
                         Link("description", d.text, f"{ref.name}: {note}")))
         return out
 
     def _antecedent_possible(self, i: int) -> bool:
         """Whether any place is named where a description of sentence i could look (cheap test first)."""
-        return self.headline is not None or any(self.mentions[j] for j in range(max(0, i - ANTECEDENT_SENTENCES), i + 1))
+        window = range(max(0, i - ANTECEDENT_SENTENCES), i + 1)
+        return self.headline is not None or any(self.mentions[j] for j in window)
 
     def _apposition(self, i: int, d: _Description) -> bool:
         """"Kharkiv, the regional capital": a description right after a name only repeats it."""
