@@ -178,8 +178,10 @@ def _claim(article: NormalizedArticle, s: Sentence, ms: MaskedSentence, fact: Fa
     mention = ms.mentions[place.mention]
     if link is None:
         link = ms.links[place.mention]
-        if place.via_list:
+        if place.via == "list":
             link = as_list_item(link, ms.mentions[first.mention].surface)
+        elif place.via == "anaphora":
+            link = Link("anaphora", place.pronoun, f"{mention.settlement.name}: the place named before it in the sentence")
     span = (s.start, s.end)
     return Claim(
         claim_id=_claim_id(a.article_id, mention.settlement.id, fact.event, span),
@@ -198,10 +200,10 @@ def _listed_next(doc: _Sentences, i: int) -> list[tuple[Fact, tuple[Place, ...],
             doc.masked(i).text):
         return []
     ms, prev = doc.masked(i), doc.masked(i - 1)
-    places = [Place(int(p.group(1)), p.span(), "", False) for p in PLACEHOLDER.finditer(ms.text) if p.group(1) != "?"]
+    places = [Place(int(p.group(1)), p.span(), "") for p in PLACEHOLDER.finditer(ms.text) if p.group(1) != "?"]
     out: list[tuple[Fact, tuple[Place, ...], Link | None]] = []
     for event, trigger, t_start, t_end in count_events(prev):
-        counted = EventMatch(event, (Place(-1, (t_end, t_end), event, False),), t_start, t_end, t_start, False, None,
+        counted = EventMatch(event, (Place(-1, (t_end, t_end), event),), t_start, t_end, t_start, False, None,
                              trigger, prev.lex.lang)
         fact = judge(counted, prev, doc.context(i - 1))
         for p in places:

@@ -31,7 +31,8 @@ class Place:
     mention: int  # index into MaskedSentence.mentions
     span: tuple[int, int]  # its placeholder in the masked text
     event: str  # the event for this place (a part of it: partial_control)
-    via_list: bool  # reached as an item of a list
+    via: str = ""  # "list": an item of a list after the first; "anaphora": a pronoun stands for it ("над ней")
+    pronoun: str = ""  # the pronoun, for an anaphora
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def _match(ms: MaskedSentence, event: str, lang: str, m: re.Match[str]) -> Event
         place_event = _place_event(ms, event, (s, e), before)
         if event == "capture" and c.ENCIRCLE_AFTER.match(text[e:]):
             place_event = "encirclement"  # "взяли X в напівкільце"
-        places.append(Place(k, (s, e), place_event, (s, e) != first[1:]))
+        places.append(Place(k, (s, e), place_event, "list" if (s, e) != first[1:] else ""))
     if not places:
         return None
     anchor = m.start("p") if "p" in groups and m.group("p") else t_start
@@ -171,15 +172,26 @@ def _flags(ms: MaskedSentence) -> list[EventMatch]:
         target, how = _flag_target(ms, noun, verb)
         if target is None:
             continue
+        pronoun = _pronoun(ms, noun, verb) if how == "before" else ""
         t_start, t_end = min(verb.start(), noun.start()), max(verb.end(), noun.end())
         first = (_index(target.group(1)), target.start(), target.end())
         governed = [first] + ([] if how == "before" else _coordinated_after(ms, first[2]))
-        places = tuple(Place(k, (s, e), "flag_raised", (s, e) != first[1:]) for k, s, e in governed if k is not None)
+        places = tuple(Place(k, (s, e), "flag_raised", "list" if (s, e) != first[1:] else "anaphora" if pronoun else "",
+                             pronoun) for k, s, e in governed if k is not None)
         if places:
             side = flag_side(ms, noun.start(), noun.end())
             trigger = " ".join(text[t_start:t_end].split())
             out.append(EventMatch("flag_raised", places, t_start, t_end, t_start, False, side, trigger, "any"))
     return out
+
+
+def _pronoun(ms: MaskedSentence, noun: re.Match[str], verb: re.Match[str]) -> str:
+    """The pronoun that stands for the flag's place ("над ней"), or ""."""
+    for pos in (noun.end(), verb.end()):
+        m = ms.lex.FLAG_PRONOUN.match(ms.text[pos:])
+        if m:
+            return m.group(0).strip()
+    return ""
 
 
 def _flag_target(ms: MaskedSentence, noun: re.Match[str], verb: re.Match[str]) -> tuple[re.Match[str] | None, str]:
