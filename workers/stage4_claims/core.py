@@ -181,7 +181,8 @@ def _claim(article: NormalizedArticle, s: Sentence, ms: MaskedSentence, fact: Fa
         if place.via == "list":
             link = as_list_item(link, ms.mentions[first.mention].surface)
         elif place.via == "anaphora":
-            link = Link("anaphora", place.pronoun, f"{mention.settlement.name}: the place named before it in the sentence")
+            link = Link("anaphora", place.pronoun,
+                        f"{mention.settlement.name}: the place named before it in the sentence")
     span = (s.start, s.end)
     return Claim(
         claim_id=_claim_id(a.article_id, mention.settlement.id, fact.event, span),
