@@ -49,3 +49,11 @@ def test_the_lexicon_follows_the_language_and_the_letters() -> None:
     assert lexicon_language("de", "Die russischen Truppen haben Bachmut eingenommen.") == "en"  # Latin script
     assert lexicon_language(None, "Війська увійшли в місто.") == "uk"
     assert lexicon_language(None, "") == "any"
+
+
+def test_unknown_list_names_carry_a_list_but_sentence_words_are_no_names() -> None:
+    from tests.unit.test_claims import status_of
+
+    assert status_of("Russian troops have taken Yasnobrodivka, Keramik and Zalizne, the ministry said.",
+                     "Zalizne") == "russian_control"
+    assert status_of("Earlier, Kupiansk and Izium were captured by Russian forces.", "Kupiansk") is None

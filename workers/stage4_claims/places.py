@@ -16,6 +16,13 @@ ANTECEDENT_SENTENCES = 3  # how far back a description looks for the place it st
 _NAME = re.compile(r"[A-ZА-ЯІЇЄҐЁ][\w'’-]+(?:\s+[A-ZА-ЯІЇЄҐЁ][\w'’-]+)?")
 _LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|і|й|та|и|а\s+також)\s+)?|\s+(?:and|і|й|та|и|а\s+также|а\s+також)\s+")
 _APPOSITION_GAP = re.compile(r"^\s*,\s*$")
+# capitalised words that open sentences or name days, never places of a list ("Earlier, A and B were taken")
+_NOT_NAMES = frozenset("""
+the a an earlier later yesterday today tonight meanwhile however also then now previously since on in at by after
+before and but monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december раніше вчора сьогодні також тим нагадаємо потім тепер наразі водночас
+ранее вчера сегодня также тем напомним затем теперь сейчас одновременно
+""".split())
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,8 @@ def unknown_list_names(sentence: Sentence, mentions: list[Mention], lex: Compile
         return []
     items = [(s, e, True) for s, e in known]
     for m in _NAME.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in known) or _side_word(m.group(0), lex):
+        if any(s < m.end() and m.start() < e for s, e in known) or _side_word(m.group(0), lex) \
+                or m.group(0).split()[0].lower() in _NOT_NAMES:
             continue
         items.append((m.start(), m.end(), False))
     items.sort()
