@@ -237,7 +237,7 @@ NOMINAL_TRIGGERS = (
 )
 # verbs that need forces as their subject ("troops left X"; not "the strike left X without power")
 AGENTIVE_TRIGGER = (
-    r"^(?:left|leave|leaves|leaving|abandon(?:ed|s|ing)?|quit(?:s|ting)?|los(?:t|e|es|ing)|ced(?:ed|es|e|ing)"
+    r"^(?:left|leave|leaves|leaving|fled|abandon(?:ed|s|ing)?|quit(?:s|ting)?|los(?:t|e|es|ing)|ced(?:ed|es|e|ing)"
     r"|surrender(?:ed|s|ing)?|g(?:ave|ive|ives|iving|iven)\s+up|vacat(?:ed|es|e|ing))$"
 )
 AGENT_BEFORE = (

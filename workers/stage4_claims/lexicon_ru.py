@@ -131,8 +131,12 @@ NOMINAL_TRIGGERS = (
     r"освобождени\w+|взяти\w+|захват\w*|овладени\w+|оккупаци\w+|потер\w+|вывод\w*|отвод\w*|отход\w*|отступлени\w+"
     r"|выход\w*|(?:о\s+)?(?:входе|заходе|проникновении)"
 )
-AGENTIVE_TRIGGER = r"(?!x)x"
-AGENT_BEFORE = r""
+# fleeing needs forces as its subject (residents flee too)
+AGENTIVE_TRIGGER = r"^(?:бежал\w*)$"
+AGENT_BEFORE = (
+    r"\b(?:войска|войск|подразделени\w*|оккупант\w*|противник\w*|враг\w*|гарнизон\w*|всу|вфу|солдат\w*|бойц\w+"
+    r"|военн\w+|боевик\w*|националист\w*|они)\s+(?:[\w'-]+\s+){0,2}"
+)
 PART_AFTER = r"(?!x)x"
 AREA_AFTER = r"(?!x)x"
 GERUND_TRIGGER = r"(?!x)x"

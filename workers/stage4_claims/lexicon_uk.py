@@ -164,8 +164,12 @@ NOMINAL_TRIGGERS = (
     r"звільнен\w+|визволен\w+|деокупаці\w+|захопленн\w+|взятт\w+|оволодінн\w+|окупаці\w+|втрат\w+|виведенн\w+"
     r"|відведенн\w+|відх\w+|відступ\w*|вих\w+|евакуаці\w+|інфільтраці\w+|проникненн\w+"
 )
-AGENTIVE_TRIGGER = r"(?!x)x"
-AGENT_BEFORE = r""
+# fleeing and evacuating need forces as their subject (residents flee and are evacuated too)
+AGENTIVE_TRIGGER = r"^(?:втекл\w*|втік|евакуювал\w*|<noun:евакуація>)$"
+AGENT_BEFORE = (
+    r"\b(?:війська|військ|підрозділ\w*|окупант\w*|росіян\w*|ворог\w*|загарбник\w*|гарнізон\w*|зсу|оборони|солдат\w*"
+    r"|бійц\w+|військов\w+|вагнерівц\w*|вони)\s+(?:[\w'-]+\s+){0,2}"
+)
 PART_AFTER = r"(?!x)x"
 AREA_AFTER = r"(?!x)x"
 GERUND_TRIGGER = r"(?!x)x"
