@@ -44,11 +44,21 @@ def load_profiles(cache_dir: Path | None = None) -> dict[int, Profile]:
             return found
         found = _read(path)
         if found is None:
-            gaz = gz._read_cache(cache_dir / f"gazetteer-{gz._fingerprint()}.pickle") or gz.load_gazetteer(cache_dir)
-            found = profiles_of(gaz)
+            found = profiles_of(_gazetteer(cache_dir))
             _write(path, found)
         _memo[str(path)] = found
         return found
+
+
+def _gazetteer(cache_dir: Path) -> gz.Gazetteer:
+    """The gazetteer from its disk cache, else built and cached for the normalize stage (never kept in memory here)."""
+    pickle_path = cache_dir / f"gazetteer-{gz._fingerprint()}.pickle"
+    gaz = gz._read_cache(pickle_path)
+    if gaz is None:
+        gaz = gz.build_gazetteer()
+        gaz.fingerprint = gz._fingerprint()
+        gz._write_cache(pickle_path, gaz)
+    return gaz
 
 
 def _read(path: Path) -> dict[int, Profile] | None:
