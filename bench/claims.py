@@ -6,8 +6,8 @@ Inputs: the article files of the development scenarios (../shared/eval/dev), the
 pages of ../shared/corpus/html, extracted and normalized once beforehand with this tree's extract and
 normalize stages (so both sides read identical mentions). Timed: `extract_claims` plus
 `article_verdicts` over every article, ROUNDS times, after one untimed warm-up pass (imports, pattern
-compilation, lexicon generation). The baseline is the claims code of COMMIT (default: the branch point
-of issue 13), unpacked with `git archive` into a temporary directory; each side runs in its own
+compilation, lexicon generation). The baseline is the claims code of COMMIT (default: main before issues
+13 and 14), unpacked with `git archive` into a temporary directory; each side runs in its own
 process, alternately (old, new, old, new ...), and the ratio uses the best round of each.
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-BASELINE = "4b31727"
+BASELINE = "cf12594"
 
 _CHILD = """
 import json, sys, time
