@@ -12,6 +12,7 @@ from workers.records import Claim, NormalizedArticle
 from workers.stage import Emit, Stage, StepResult
 from workers.stage3_normalize.profiles import Profile, load_profiles
 from workers.stage4_claims.core import article_verdicts, extract_claims
+from workers.stage4_claims.patterns import LEXICONS, compiled
 from workers.stages import spec_of
 
 
@@ -40,6 +41,8 @@ class ClaimsStage(Stage):
         super().open(state)
         if self.profiles is None:
             self.profiles = load_profiles(self.settings.data_dir / "gazetteer")
+        for lang in LEXICONS:  # compiled here (0.1 to 0.3 s each), while a worker's group join waits
+            compiled(lang)
 
     def step(self, role: str, record: NormalizedArticle) -> StepResult:
         _, verdicts = analyse(record, self.profiles)
