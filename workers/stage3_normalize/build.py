@@ -38,7 +38,9 @@ from workers.stage3_normalize.variants import (
     english_variants,
     latin_names,
     national,
+    press_romanisation,
     romanisations,
+    russian_spellings,
 )
 
 log = logging.getLogger(__name__)
@@ -108,7 +110,9 @@ def _is_section(city: dict, name_uk: str | None) -> bool:
     return any(_SECTION_RE.search(a) for a in own + latin)
 
 
-def _names_of(city: dict, given: frozenset[str]) -> tuple[str | None, list[tuple[str, float]], list[tuple[str, float]]]:
+def _names_of(
+    city: dict, given: frozenset[str], taken: dict[str, frozenset[str]] | None = None
+) -> tuple[str | None, list[tuple[str, float]], list[tuple[str, float]]]:
     """The Ukrainian name, then the Latin and the Cyrillic names of one GeoNames city with their quality.
 
     Names close to the current one rank 1.0; other names (historic, merged places: Artemivsk for
@@ -147,6 +151,16 @@ def _names_of(city: dict, given: frozenset[str]) -> tuple[str | None, list[tuple
         for rom in romanisations(c):
             for v in english_variants(rom):
                 add(v, q * Q_VARIANT)
+    if name_uk and not _is_section(city, name_uk):
+        # Russian spellings the alternates lack (Сонцовка for Сонцівка): Cyrillic, and as the press romanises them;
+        # never a spelling that is the real name of a differently named settlement (a guess does not shadow a name;
+        # the other Новоєгорівкас may share the Новоегоровка that GeoNames gives one of them)
+        own = latin_skeleton(city["name"])
+        for ru in russian_spellings(name_uk):
+            holders = (taken or {}).get(" ".join(norm(w) for w in split_name(ru)), frozenset({own}))
+            if ru not in cyr and norm(ru) not in given and own in holders:
+                cyr[ru] = Q_VARIANT
+                add(press_romanisation(ru), Q_VARIANT * Q_VARIANT)
     return name_uk, sorted(latin.items()), sorted(cyr.items())
 
 
@@ -201,6 +215,17 @@ class _Index:
             {k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in out[t].items()} for t in ("exact", "loose")
         )
         return exact, loose
+
+
+def _cyrillic_name_keys(cities: dict[str, dict]) -> dict[str, frozenset[str]]:
+    """The norm key of every Cyrillic name GeoNames gives a Ukrainian settlement → the (Latin skeleton of the)
+    GeoNames names of the settlements that bear it."""
+    out: dict[str, set[str]] = {}
+    for c in cities.values():
+        if c["countrycode"] == COUNTRY:
+            for n in cyrillic_names(c["alternatenames"]):
+                out.setdefault(" ".join(norm(w) for w in split_name(n)), set()).add(latin_skeleton(c["name"]))
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _settlement(c: dict, name_uk: str | None, names: tuple[str, ...]) -> Settlement:
@@ -265,10 +290,11 @@ def build() -> Gazetteer:
     non_settlements = frozenset(norm(n) for n in lexicon.NON_SETTLEMENT_NAMES)
     settlements: dict[int, Settlement] = {}
     index = _Index()
+    taken = _cyrillic_name_keys(cities)
     for c in cities.values():
         if c["countrycode"] != COUNTRY:
             continue
-        name_uk, latin, cyr = _names_of(c, given)
+        name_uk, latin, cyr = _names_of(c, given, taken)
         st = settlements[int(c["geonameid"])] = _settlement(c, name_uk, tuple(n for n, _ in latin + cyr))
         for n, q in latin:
             if " ".join(norm(w) for w in split_name(n)) not in non_settlements:

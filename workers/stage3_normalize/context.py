@@ -294,3 +294,68 @@ def title_case_line(text: str, start: int) -> bool:
     line = text[line_start : line_end if line_end >= 0 else len(text)]
     words = [x for x in re.findall(r"[^\W\d_]+", line) if len(x) > 3]
     return len(words) >= 4 and sum(1 for x in words if x[0].isupper()) >= 0.75 * len(words)
+
+
+# "Serhiivka, a resort village south-west of Odesa", "Яковлевка и Подгородное к северо-востоку и к югу от Соледара",
+# "Ямполь под Северском": a name placed relative to another name of the same sentence (the gap between them)
+_DIRECTIONS_EN = r"(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?"
+_DIRECTIONS_UK = r"(?:північ|південь|схід|захід|північний\s+схід|північний\s+захід|південний\s+схід|південний\s+захід)"
+_DIRECTIONS_RU = (
+    r"(?:северу|югу|востоку|западу|северо-востоку|северо-западу|юго-востоку|юго-западу)"
+)
+_DISTANCE = r"(?:(?:about|some|around|just|близько|майже|около|примерно|почти)\s+)?\d+\s*(?:km|kilometres|kilometers|miles|км|кілометр\w*|километр\w*)"
+_LOCATED_GAP = re.compile(
+    r"^(?:\s*,\s*(?:(?:a|an|the)\s+)?(?:[^\W\d_][\w'’-]*\s+){0,5}?|\s+)"  # an apposition: ", a resort village"
+    r"(?:(?:" + _DISTANCE + r"\s+(?:to\s+the\s+)?)?"
+    r"(?:(?:" + _DIRECTIONS_EN + r")\s+of|near|outside|close\s+to|not\s+far\s+from)"
+    r"|(?:" + _DISTANCE + r"\s+)?(?:на\s+" + _DIRECTIONS_UK + r"(?:\s+(?:і|та)\s+на\s+" + _DIRECTIONS_UK + r")*\s+від"
+    r"|під|біля|поблизу|неподалік(?:\s+від)?|поруч\s+із)"
+    r"|(?:" + _DISTANCE + r"\s+)?(?:к\s+" + _DIRECTIONS_RU + r"(?:\s+и\s+к\s+" + _DIRECTIONS_RU + r")*\s+от"
+    r"|под|близ|возле|рядом\s+с|недалеко\s+от)"
+    r"|" + _DISTANCE + r"\s+(?:from|від|от))"
+    r"\s+(?:the\s+(?:town|city|village)\s+of\s+|(?:міста|села|селища|города|поселка)\s+)?$",
+    re.IGNORECASE,
+)
+_LIST_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:and|і|й|та|и)\s+)?$|^\s*,\s*$", re.IGNORECASE)
+
+
+def located_near(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(located, target) index pairs into `spans` (text order): the target is the place the text puts the located
+    one near ("Serhiivka, a resort village south-west of Odesa"); every item of a list before the phrase counts."""
+    out: list[tuple[int, int]] = []
+    for t in range(1, len(spans)):
+        k = t - 1
+        gap = text[spans[k][1] : spans[t][0]]
+        if len(gap) > 90 or "\n" in gap or re.search(r"[.;:!?]", gap) or not _LOCATED_GAP.match(gap):
+            continue
+        out.append((k, t))
+        while k > 0 and _LIST_GAP.match(text[spans[k - 1][1] : spans[k][0]]):
+            k -= 1
+            out.append((k, t))
+    return out
+
+
+# The kind a text gives a name: "Oleksandrivka, a village south of Marinka", "the town of Makariv", "село Оскіл"
+_KIND_WORDS = {
+    "village": "village", "hamlet": "village", "town": "town", "city": "city",
+    "село": "village", "села": "village", "селі": "village", "селом": "village", "селу": "village",
+    "деревня": "village", "деревни": "village", "деревне": "village", "деревню": "village",
+    "місто": "city", "міста": "city", "місті": "city", "містом": "city",
+    "город": "city", "города": "city", "городе": "city", "городом": "city",
+}
+_KIND_AFTER = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?:[^\W\d_][\w-]*\s+){0,3}?(village|hamlet|town|city)\b", re.IGNORECASE)
+_KIND_BEFORE = re.compile(
+    r"\b(?:the\s+(?:[^\W\d_][\w-]*\s+){0,2}?(village|hamlet|town|city)\s+of"
+    r"|(села|село|селі|селом|селу|деревня|деревни|деревне|деревню|місто|міста|місті|містом|город|города|городе|городом))"
+    r"\s+$",
+    re.IGNORECASE,
+)
+
+
+def given_kind(text: str, start: int, end: int) -> str | None:
+    """The kind of place the text says a name is: village, town or city, or None."""
+    m = _KIND_AFTER.match(text[end : end + 60]) or _KIND_BEFORE.search(text[max(0, start - 40) : start])
+    if not m:
+        return None
+    word = next(g for g in m.groups() if g)
+    return _KIND_WORDS.get(word.lower())

@@ -234,6 +234,7 @@ def explain_mentions(
     tokens = tokenize(text)
     oblasts, regions = oblast_scan(tokens)
     oblasts |= raion_oblasts(tokens, gaz)
+    named = set(oblasts)  # the trap rules below add the oblasts of region-like uses of names ("Vostok grouping")
     blocked = context.blocked_spans(text) + [(s, e) for s, e, _ in regions]
     spans = _candidate_spans(text, tokens, gaz, blocked)
     rejected: list[tuple[str, tuple[int, int], str]] = []
@@ -248,9 +249,16 @@ def explain_mentions(
     for span in kept:
         g = groups.setdefault(frozenset(span.options), Group(options={}, weak=True))
         g.weak = g.weak and span.weak
+        kind = context.given_kind(text, span.start, span.end)
+        if kind:
+            g.kinds.add(kind)
         for sid, q in span.options.items():
             g.options[sid] = max(g.options.get(sid, 0.0), q)
-    resolve(list(groups.values()), gaz, oblasts)
+    located = [
+        (groups[frozenset(kept[a].options)], groups[frozenset(kept[b].options)])
+        for a, b in context.located_near(text, [(s.start, s.end) for s in kept])
+    ]
+    resolve(list(groups.values()), gaz, oblasts, located, named)
     foreign = abroad.foreign_sentences(text)
     mentions: list[Mention] = []
     for span in kept:

@@ -18,6 +18,15 @@ WEAK_NEAR_KM = 150.0  # a typo or an English-word name counts only with another 
 WEAK_ALONE_FACTOR = 0.7
 SECTION_PENALTY = 2.0  # a city district loses to a town of the same name
 QUALITY_WEIGHT = 10.0  # an alias or loose match (quality 0.9) counts like a tenth of the population
+HOMONYM_NEAR_KM = 50.0  # a same-named place this close to one of the article's places fits its geography
+HOMONYM_MAX_POPULATION = 50_000  # a town this large is meant even far from the article's other places
+# Oblasts the front line has crossed since 2023: without any geography in the article, a war report's place with
+# a same-named village elsewhere is more likely the one at the front (Borova in Kharkiv, not Kyiv, oblast)
+FRONT_OBLASTS = frozenset({"04", "05", "07", "08", "14", "21", "26"})
+FRONT_BONUS = 0.5
+VILLAGE_MAX_POPULATION = 15_000  # "a village": never a large town or an oblast centre (as in stage4 places.fits)
+CITY_MIN_POPULATION = 10_000
+LOCATED_KM = 150.0  # "north-west of Kyiv", "к югу от Соледара": how far such a place may lie from the one named
 
 
 @dataclass
@@ -29,6 +38,23 @@ class Group:
     chosen: int | None = None
     factor: float = 1.0  # confidence multiplier from the choice
     scores: dict[int, float] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=set)  # what the text calls the place ("a village", "the town of")
+
+
+def fits_kind(s: Settlement, kind: str) -> bool:
+    """Whether a settlement can be what the text calls it: a village is small, a city is large or a centre."""
+    centre = s.feature in ("PPLA", "PPLC")
+    return {
+        "village": s.population < VILLAGE_MAX_POPULATION and not centre,
+        "town": s.feature != "PPLC",
+        "city": s.population >= CITY_MIN_POPULATION or centre,
+    }.get(kind, True)
+
+
+def _candidates(g: Group, gaz: Gazetteer) -> list[int]:
+    """The candidates of a group that fit every kind the text gives it (all of them when none fits)."""
+    fitting = [sid for sid in g.options if all(fits_kind(gaz.settlements[sid], k) for k in g.kinds)]
+    return fitting or list(g.options)
 
 
 def distance_km(a: Settlement, b: Settlement) -> float:
@@ -40,6 +66,7 @@ def distance_km(a: Settlement, b: Settlement) -> float:
 
 def _prior(s: Settlement, oblasts: set[str], quality: float = 1.0) -> float:
     score = math.log10(s.population + 10) + (OBLAST_BONUS if s.admin1 in oblasts else 0.0)
+    score += FRONT_BONUS if s.admin1 in FRONT_OBLASTS else 0.0
     return score - (SECTION_PENALTY if s.section else 0.0) - QUALITY_WEIGHT * (1.0 - quality)
 
 
@@ -56,10 +83,13 @@ def _isolation_km(anchors: list[Settlement]) -> float:
     return min(ISOLATION_MAX_KM, max(ISOLATION_MIN_KM, ISOLATION_SPREAD * pairs[len(pairs) // 2]))
 
 
-def resolve(groups: list[Group], gaz: Gazetteer, oblasts: set[str]) -> None:
-    """Pick one settlement per group (or none), setting `chosen` and `factor` in place."""
+def _choose(groups: list[Group], gaz: Gazetteer, oblasts: set[str], named: set[str], skip: set[int]) -> None:
+    """One pass: anchors from the names that are clear on their own (those in `skip`, by id(group), excluded), then
+    the best candidate of every group by prior and proximity to the other groups' anchors."""
     anchors_of: dict[int, Settlement] = {}
     for g in groups:
+        if id(g) in skip:
+            continue
         top_q = max(g.options.values())
         prior = {sid: _prior(gaz.settlements[sid], oblasts, q / top_q) for sid, q in g.options.items()}
         ranked = sorted(prior, key=lambda sid: -prior[sid])
@@ -71,7 +101,8 @@ def resolve(groups: list[Group], gaz: Gazetteer, oblasts: set[str]) -> None:
         anchors = [a for key, a in anchors_of.items() if key != id(g)]
         top_q = max(g.options.values())
         scores = {}
-        for sid, q in g.options.items():
+        for sid in _candidates(g, gaz):
+            q = g.options[sid]
             s = gaz.settlements[sid]
             d = _nearest(s, anchors)
             near = PROXIMITY_BONUS * math.exp(-d / PROXIMITY_SCALE_KM) if d is not None else 0.0
@@ -79,6 +110,7 @@ def resolve(groups: list[Group], gaz: Gazetteer, oblasts: set[str]) -> None:
         ranked = sorted(scores, key=lambda sid: -scores[sid])
         g.scores = scores
         g.chosen = ranked[0]
+        g.factor = 1.0
         if len(ranked) > 1:
             margin = scores[ranked[0]] - scores[ranked[1]]
             g.factor = 0.75 + 0.25 * min(1.0, margin / 1.5)
@@ -90,5 +122,48 @@ def resolve(groups: list[Group], gaz: Gazetteer, oblasts: set[str]) -> None:
             elif d > WEAK_NEAR_KM:
                 g.chosen = None
                 continue
+        if chosen.admin1 in oblasts:
+            continue  # in an oblast the article names: never "far from the story"
         if d is not None and d > _isolation_km(anchors) and chosen.population < ISOLATION_MAX_POPULATION:
             g.chosen = None  # far from everything else: a namesake below the gazetteer threshold is meant
+        elif _far_homonym(g, chosen, anchors, named):
+            g.chosen = None  # one of several same-named places, none of them where the article is
+
+
+def _far_homonym(g: Group, chosen: Settlement, anchors: list[Settlement], named: set[str]) -> bool:
+    """A name several settlements share whose best reading lies outside the article's geography: the article names
+    its oblast(s) and its other places, and this reading is in none of their oblasts nor near one of the places
+    (Dobropillia of Donetsk oblast in a report on Huliaipole, Zaporizhzhia region). Such a name most likely means a
+    namesake below the gazetteer threshold."""
+    if len(g.options) < 2 or chosen.population >= HOMONYM_MAX_POPULATION or not anchors or not named:
+        return False
+    if chosen.admin1 in named or any(a.admin1 == chosen.admin1 for a in anchors):
+        return False
+    d = _nearest(chosen, anchors)
+    return d is not None and d > HOMONYM_NEAR_KM
+
+
+def resolve(groups: list[Group], gaz: Gazetteer, oblasts: set[str],
+            located: list[tuple[Group, Group]] | None = None, named: set[str] | None = None) -> None:
+    """Pick one settlement per group (or none), setting `chosen` and `factor` in place.
+
+    Two passes: a name dropped as far from the story in the first pass is no anchor in the second, so two stray
+    namesakes cannot vouch for each other (Борисовка and Красное of another oblast). Then the names the text places
+    relative to another one (`located`: "Serhiivka, a resort village south-west of Odesa") take the candidate near
+    that place, or none when every candidate lies far from it (the namesake meant is below the threshold).
+    `named` are the oblasts the text names as regions (`oblasts` adds those of region-like uses of place names).
+    """
+    named = oblasts if named is None else named
+    _choose(groups, gaz, oblasts, named, set())
+    dropped = {id(g) for g in groups if g.chosen is None}
+    if dropped:
+        _choose(groups, gaz, oblasts, named, dropped)
+    for g, target in located or ():
+        if g is target or target.chosen is None:
+            continue
+        where = gaz.settlements[target.chosen]
+        close = [sid for sid in _candidates(g, gaz) if distance_km(gaz.settlements[sid], where) <= LOCATED_KM]
+        if close:
+            g.chosen = max(close, key=lambda sid: g.scores.get(sid, 0.0))
+        elif g.chosen is not None and gaz.settlements[g.chosen].population < HOMONYM_MAX_POPULATION:
+            g.chosen = None

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 COUNTRY = "UA"
 MIN_POPULATION = 500
-FORMAT_VERSION = 2  # 2: Settlement.feature (capital, oblast centre)
+FORMAT_VERSION = 3  # 2: Settlement.feature (capital, oblast centre); 3: Russian spellings of Ukrainian names
 # Quality of a match by how the name was produced; the matcher turns it into a confidence.
 Q_NAME = 1.0  # the current name as GeoNames lists it, or its national romanisation
 Q_ALIAS = 0.9  # factor for other names: historic ones, names of merged places

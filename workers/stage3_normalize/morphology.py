@@ -153,6 +153,12 @@ def _plural(word: str, forms: dict[str, set[str]]) -> None:
     _add(forms, "loc", stem + "ах", stem + "ях")
     _add(forms, "acc", word)
     _add(forms, "ins", stem + "ами", stem + "ями")
+    if word.endswith(("і", "ьи")) or re.search(r"[чшщжкгх]и$", word):  # plural adjectives: Козачі → Козачих
+        adj = stem
+        _add(forms, "gen", adj + "их", adj + "ых")
+        _add(forms, "loc", adj + "их", adj + "ых")
+        _add(forms, "dat", adj + "им", adj + "ым")
+        _add(forms, "ins", adj + "ими", adj + "ыми")
 
 
 def inflect(word: str) -> dict[str, set[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -165,3 +166,89 @@ def english_variants(latin: str) -> set[str]:
         for v in list(out):
             out.add(re.sub(pattern, repl, v))
     return out
+
+
+# Ukrainian -> Russian spelling of place names (Сонцівка → Сонцовка, Яковлівка → Яковлевка, Новоєгорівка →
+# Новоегоровка, Курахове → Курахово, Вільне → Вольное, Ірпінь → Ирпень, Мар'їнка → Марьинка, Сіверськ → Северск).
+# Ukrainian і after a consonant stands for Russian о, е or и (the ikavism of closed syllables and the old ѣ);
+# ї after a vowel for е or и; є, initial і, ґ and the soft sign of -ськ have one Russian letter each.
+RUSSIAN_MIN_LEN = 5  # shorter words keep their Ukrainian spelling only (Сіль is no Соль)
+_RUSSIAN_MAX_PER_WORD = 12
+# Russian и for Ukrainian і or ї needs no spelling of its own: the loose key (cyr_skeleton) already equates them
+_I_CHOICES = ("о", "е")  # the last і of a word (the suffix: -івка, -ів, -ін-)
+_I_CHOICES_EARLY = ("е", "и")  # an earlier one (Сіверськ, Кліщіївка), spelled with и when the last one changes
+_VOWEL_BEFORE = set("аеєиіїоуюяь'’ʼ")
+
+
+def _russian_letters(word: str) -> list[tuple[str, ...]]:
+    """Each letter of one lower-case Ukrainian word with its Russian spellings."""
+    slots: list[tuple[str, ...]] = []
+    last_i = max((k for k, ch in enumerate(word) if ch == "і" and k > 0 and word[k - 1] not in _VOWEL_BEFORE),
+                 default=-1)
+    for k, ch in enumerate(word):
+        prev = word[k - 1] if k else ""
+        if ch in "'’ʼ`":
+            nxt = word[k + 1] if k + 1 < len(word) else ""
+            slots.append(("ь",) if nxt == "ї" else ("",))
+        elif ch == "і":
+            if k == 0 or prev in _VOWEL_BEFORE:
+                slots.append(("и",))
+            else:
+                slots.append(_I_CHOICES if k == last_i else _I_CHOICES_EARLY)
+        elif ch == "ї":
+            slots.append(("и",) if k == 0 or prev in "'’ʼ`" else ("е",))
+        elif ch == "є":
+            slots.append(("е",))
+        elif ch == "ґ":
+            slots.append(("г",))
+        elif ch == "ь" and word[k + 1: k + 2] == "к" and prev in "сцз":
+            slots.append(("",))  # -ськ → -ск
+        else:
+            slots.append((ch,))
+    return slots
+
+
+def _russian_endings(word: str, original: str, last: bool) -> set[str]:
+    """Russian endings of one respelled word: -ове → -ово, -не → -ное, -нє → -нее, Нова → Новая, -ська → -ская."""
+    out = {word}
+    if re.search(r"(?:[аеиоуяіїє][вклнрт]|нн|[сцз]к)а$", word):
+        out.add(word + "я")  # Нова → Новая, Кремінна → Кременная, Дніпровська → Днепровская
+    if not last:
+        return out
+    if re.search(r"(?:ов|ев|ин)е$", word):
+        out.add(word[:-1] + "о")  # Курахове → Курахово, Сиротине → Сиротино
+    if original.endswith("є"):
+        out.add(word[:-1] + "ее")  # Верхнє → Верхнее
+    elif re.search(r"[бвгджзклмнпрстфхцчшщ]е$", word):
+        out.add(word[:-1] + "ое")  # Вільне → Вольное, Гірське → Горское
+    return out
+
+
+def russian_spellings(name_uk: str) -> set[str]:
+    """Russian spellings of a Ukrainian Cyrillic place name (the name itself excluded), capitalised as written."""
+    words = split_words(name_uk)
+    if not words:
+        return set()
+    per_word: list[list[str]] = []
+    for k, w in enumerate(words):
+        low = w.lower()
+        letters = _russian_letters(low) if len(low) >= RUSSIAN_MIN_LEN else [(ch,) for ch in low]
+        found: list[str] = []
+        for p in itertools.islice(itertools.product(*letters), 64):
+            for v in sorted(_russian_endings("".join(p), low, k == len(words) - 1)):
+                if v not in found:
+                    found.append(v)
+        per_word.append([_like(w, v) for v in found[:_RUSSIAN_MAX_PER_WORD]])
+    out = {" ".join(combo) for combo in itertools.islice(itertools.product(*per_word), 2 * _RUSSIAN_MAX_PER_WORD)}
+    out.discard(" ".join(words))
+    return out
+
+
+def split_words(name: str) -> list[str]:
+    """The words of a name (a hyphen joins words too: Кам'янка-Дніпровська)."""
+    return [w for w in re.split(r"[\s\-‐‑–]+", name.strip()) if w]
+
+
+def _like(original: str, spelled: str) -> str:
+    """`spelled` with the capitalisation of `original` (first letter)."""
+    return spelled[:1].upper() + spelled[1:] if original[:1].isupper() else spelled
