@@ -17,6 +17,7 @@ from workers.stage3_normalize.gazetteer import (
     Q_ALIAS,
     Q_FORM,
     Q_LOOSE,
+    Q_RUSSIAN,
     Q_VARIANT,
     Entry,
     Gazetteer,
@@ -159,8 +160,8 @@ def _names_of(
         for ru in russian_spellings(name_uk):
             holders = (taken or {}).get(" ".join(norm(w) for w in split_name(ru)), frozenset({own}))
             if ru not in cyr and norm(ru) not in given and own in holders:
-                cyr[ru] = Q_VARIANT
-                add(press_romanisation(ru), Q_VARIANT * Q_VARIANT)
+                cyr[ru] = Q_RUSSIAN
+                add(press_romanisation(ru), Q_RUSSIAN * Q_VARIANT)
     return name_uk, sorted(latin.items()), sorted(cyr.items())
 
 

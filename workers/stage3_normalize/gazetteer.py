@@ -27,6 +27,7 @@ Q_ALIAS = 0.9  # factor for other names: historic ones, names of merged places
 Q_VARIANT = 0.97  # factor for a spelling generated from a Cyrillic name
 Q_FORM = 0.9  # factor for a case form of a Cyrillic name (another place's nominative wins)
 Q_LOOSE = 0.85  # factor for names equal only after the loose (skeleton) normalisation
+Q_RUSSIAN = 0.85  # a Russian spelling generated from the Ukrainian name (Сонцовка): a guess, worth a loose match
 
 # One way of writing a settlement's name: the words after the first, the settlement, the quality,
 # and whether it is a case form (Ізюмі) rather than the name itself (Ізюм).
