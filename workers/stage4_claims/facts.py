@@ -166,7 +166,7 @@ def _markers(em: EventMatch, ms: MaskedSentence, sc: Scope, ctx: Context, unveri
         ("evaluation", mod.is_evaluation(sc, em.trigger, place_end)),
         ("denial", mod.is_denial(sc)),
         ("denied after the clause", mod.is_denied_after(sc, place_end)),
-        ("negated status", mod.is_negated_status(sc, place_end)),
+        ("negated status", mod.is_negated_status(sc, place_end, em.trigger)),
         ("negated", mod.is_negated(sc, negated_extra)),
         ("prediction", mod.is_prediction(sc, em.trigger, em.lang)),
         ("past background", mod.past_marker(sc, ctx.published, place_end)),

@@ -373,7 +373,8 @@ HEDGE_UNVERIFIED = (
     r"|could\s+not\s+(?:be\s+)?(?:independently\s+)?(?:verif\w+|confirm\w*)|cannot\s+(?:be\s+)?(?:independently\s+)?"
     r"(?:verif\w+|confirm\w*)|can't\s+(?:verif|confirm)\w*|unable\s+to\s+(?:independently\s+)?(?:verif|confirm)\w*"
     r"|did\s+not\s+(?:immediately\s+)?confirm|appear(?:ed|s)?\s+to\s+show|seem(?:ed|s)?\s+to\s+show"
-    r"|without\s+(?:providing\s+)?evidence|unsubstantiated|reportedly|reported\s+to|(?:is|are|was|were)\s+said\s+to"
+    r"|without\s+(?:(?:providing|offering|giving|presenting|citing|showing|producing)\s+)?(?:any\s+)?(?:evidence|proof)"
+    r"|unsubstantiated|reportedly|reported\s+to|(?:is|are|was|were)\s+said\s+to"
     r"|some\s+reports)\b"
 )
 # speakers that are not a side's officials
@@ -443,11 +444,12 @@ NOT_NEGATION = r"\bnot\s+only\b|\bno\s+(?:doubt|longer)\b|\bnever\s+(?:stopped|c
 # a claim introduced as a report or a claim ("claims that X had fallen ...") and denied after it
 CLAIM_WRAPPER = (
     r"\b(?:claims?|reports?|notion|suggestions?|allegations?|assertions?|statements?|rumou?rs?|announcement|talk)"
-    r"\s+(?:[\w'-]+\s+){0,3}?(?:that|of|about)\b"
+    r"\s+(?:(?:[\w'-]+|⟨[^⟩]*⟩)\s+){0,3}?(?:that|of|about)\b"
 )
 DENIAL_AFTER = (
-    r"\b(?:(?:is|are|was|were|being|as)\s+(?:[\w'-]+\s+)?(?:untrue|false|fake|not\s+true|propaganda|baseless|groundless"
-    r"|a\s+fabrication|a\s+lie|lies|staged|nonsense|fiction)|(?:a\s+)?fabrication|fabricated|den(?:ied|ies|y))\b"
+    r"\b(?:(?:is|are|was|were|being|as|been)\s+(?:[\w'-]+\s+)?(?:untrue|false|fake|not\s+true|propaganda|baseless"
+    r"|groundless|a\s+fabrication|a\s+lie|lies|staged|nonsense|fiction|invented|made[- ]up|a\s+hoax|fictitious)"
+    r"|(?:a\s+)?fabrication|fabricated|den(?:ied|ies|y))\b"
 )
 # a denial appended to the claim's own sentence (", a claim Kyiv denied", ", but Kyiv said the claim was untrue")
 DENIAL_TAIL = (
@@ -465,6 +467,11 @@ NEGATED_WRAPPER = (
     r"|\bno\s+(?:[\w'-]+\s+){0,3}?(?:has|have|had)\s+(?:yet\s+|so\s+far\s+)?(?:claimed|confirmed|reported|said)\b"
 )
 NEGATED_AFTER = r""
+# a report about the event that was not made: "the capture of X has not been announced (confirmed)"
+NEGATED_REPORT = (
+    r"\s*(?:has|have|had|was|were|is|are)\s+(?:not|never|yet\s+to\s+be)\s+(?:yet\s+)?(?:been\s+)?(?:officially\s+)?"
+    r"(?:announced|confirmed|claimed|reported|acknowledged)\b"
+)
 # hedges that set a claim aside when they qualify its verb ("had likely captured")
 HEDGE_NEAR = (
     r"\b(?:likely|probably|apparently|possibly|presumably|appears?\s+to\s+have|seems?\s+to\s+have"

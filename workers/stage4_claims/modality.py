@@ -91,9 +91,14 @@ def is_negated(sc: Scope, extra: tuple[int, int] | None = None) -> str | None:
     return None
 
 
-def is_negated_status(sc: Scope, place_end: int) -> str | None:
-    """"no statement that X is under control", "підтвердження того, що X під контролем, немає"."""
+def is_negated_status(sc: Scope, place_end: int, trigger: str = "") -> str | None:
+    """"no statement that X is under control", "підтвердження того, що X під контролем, немає"; a reported event
+    whose report is negated: "О взятии X не объявлено", "the capture of X has not been confirmed"."""
     lex = sc.lex
+    if trigger and lex.NOMINAL_TRIGGERS.match(trigger):
+        report = lex.NEGATED_REPORT.match(sc.text, place_end)
+        if report and report.end() <= _sentence_part_end(sc.text, place_end):
+            return _quoted(report)
     wrapper = None
     for w in lex.NEGATED_WRAPPER.finditer(sc.text, 0, sc.t_start):
         wrapper = w
@@ -132,7 +137,7 @@ def is_evaluation(sc: Scope, trigger: str, places_end: int) -> str | None:
     lead = sc.text[sc.subclause_start: sc.t_start]
     if c.GERUND_TRIGGER.match(trigger) and _LEADING_FILLER.match(lead):
         return trigger
-    if c.NOMINAL_TRIGGERS.match(trigger):
+    if c.NOMINAL_TRIGGERS.match(trigger) or c.GERUND_TRIGGER.match(trigger):  # "capturing X would give little"
         after = sc.text[places_end: places_end + 60].lstrip()
         for skip in range(3):  # "the capture of X would", "the fall of X itself would"
             if c.EVALUATION_AFTER.match(after):
