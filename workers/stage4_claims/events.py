@@ -142,7 +142,11 @@ def _match(ms: MaskedSentence, event: str, lang: str, m: re.Match[str]) -> Event
     if event in TAKING_OR_LEAVING and c.PARTLY_BEFORE.search(text[max(0, t_start - 20): t_start]):
         event = "partial_control"
     first = (_index(m.group("m")), m.start("m") - 1, m.end("m") + 1)
-    governed = [first] + (_coordinated_before(ms, first[1]) if before else _coordinated_after(ms, first[2]))
+    if before:  # "A and B were taken", "на вулицях A та B тривають бої": the list around the place before the verb
+        governed = [first] + _coordinated_before(ms, first[1]) + [
+            p for p in _coordinated_after(ms, first[2]) if p[2] <= t_start]
+    else:
+        governed = [first] + _coordinated_after(ms, first[2])
     places = []
     for k, s, e in governed:
         if k is None:

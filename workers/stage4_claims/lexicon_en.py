@@ -107,13 +107,19 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
                         r"(?:control|hands))"),
     ("partial_control", r"\b(?P<t>(?:most|much|half|part|parts|large\s+parts|a\s+third|a\s+quarter|two-thirds|some"
                         r"|(?:about\s+|around\s+|roughly\s+|nearly\s+|over\s+|almost\s+)?\d+(?:\s*%|\s+per\s*cent))\s+of)"
-                        r"\s+{F}{M}(?:'s\s+[\w-]+)?\s+(?:is|are|was|were|remains?|now)\s+(?:now\s+|still\s+)?"
+                        r"\s+{F}{M}(?:'s(?:\s+[\w-]+){1,3}?)?\s+(?:is|are|was|were|remains?|now)\s+(?:now\s+|still\s+)?"
                         r"(?:under|in)\s+(?:ukrainian|russian|ukraine's|russia's)\s+(?:control|hands)"),
     ("partial_control", r"{M}(?:\s+(?:is|was|remains|remained|still|now))*\s+"
                         r"(?P<t>(?:partly|partially|half)[ -](?:held|controlled|occupied))"),
-    ("partial_control", r"\b(?P<t>parts?\s+of)\s+{F}{M}(?:'s\s+[\w-]+)?\s+(?:are|is|were|was|remain)\s+(?:still\s+|now\s+)?"
+    ("partial_control", r"\b(?P<t>parts?\s+of)\s+{F}{M}(?:'s(?:\s+[\w-]+){1,3}?)?\s+(?:are|is|were|was|remain)\s+(?:still\s+|now\s+)?"
                         r"(?:held|controlled|occupied)\b"),
     ("partial_control", r"{M}(?:\s+[\w'-]+){0,4}?\s+(?:turned|turns|turning)\s+into\s+(?:a\s+)?(?P<t>gr[ae]y\s+zone)"),
+    # holding positions inside the place: part of it held ("still hold several positions inside X")
+    ("partial_control", r"\b(?P<t>(?:hold(?:s|ing)?|held|cling(?:s|ing)?\s+(?:on\s+)?to|clung\s+(?:on\s+)?to)\s+(?:on\s+to\s+)?"
+                        r"(?:(?:a\s+few|several|some|their|its|the\s+last|a\s+strip\s+of|a\s+handful\s+of)\s+)?"
+                        r"(?:positions?|blocks|buildings|streets|neighbou?rhoods))\s+(?:(?:in\s+the\s+(?:north|south|east|west"
+                        r"|centre|center)(?:ern)?\s+(?:part\s+)?of|in(?:side)?)\s+)(?:the\s+(?:town|city|village)\s+of\s+)?"
+                        r"{F}{M}"),
     ("partial_control", r"{M}(?:\s+(?:is|has|now|largely|mostly|effectively|become|been))*\s+(?:in\s+)?(?:a\s+|the\s+)?"
                         r"(?P<t>gr[ae]y\s+zone)"),
     ("partial_control", r"\b(?P<t>(?:partly|partially|half)[ -](?:held|controlled|occupied))\s+{F}{M}"),

@@ -2,7 +2,7 @@
 
 An article runs its own language's patterns only ("en", "uk", "ru"); an article of unknown language
 runs the union of the three ("any"). Lexicon macros `<kind:lemma ...>` expand to generated word
-forms (forms.py) at compile time.
+forms (forms.py) at compile time; {L} after {M} lets a place-first pattern name a list ("в A и B идут бои").
 """
 
 from __future__ import annotations
@@ -76,9 +76,10 @@ _CASELESS = ("SPEAKER_RU", "SPEAKER_UA", "SPEAKER_OFFICIAL", "NEXT_SENTENCE_ATTR
 
 
 def _expand(pattern: str, lex: ModuleType, lang: str) -> str:
-    """Replace the macros {M} {F} {Q} {NP} {WD} and the word-form macros of a trigger pattern."""
+    """Replace the macros {M} {F} {Q} {NP} {WD} {L} and the word-form macros of a trigger pattern."""
     out = (
-        pattern.replace("{WD}", lex.WITHDRAW_WORDS)
+        pattern.replace("{L}", rf"(?:(?:{lex.COORDINATION})⟨(?:\d+|\?)⟩)*")
+        .replace("{WD}", lex.WITHDRAW_WORDS)
         .replace("{NP}", lex.TROOPS_NP)
         .replace("{F}", f"(?:{lex.FILLER})?")
         .replace("{Q}", "")
