@@ -222,6 +222,8 @@ FILLER = (
     r"|(?:(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+)(?:(?:more|other|nearby|small|further"
     r"|frontline|front-line)\s+)?(?:villages|towns|settlements|localities|hamlets)(?:\s+(?:[\w'-]+\s+){0,5}?"
     r"(?:of|near|around|in|on)\s+(?:the\s+)?(?:[\w'-]+|⟨\d+⟩)(?:\s+(?:region|oblast|river))?)?\s*[,:-]\s*"
+    r"(?:(?:the|a|an)\s+(?:(?:small|large|nearby|frontline|front-line)\s+)?(?:town|village|city|settlement|hamlet)"
+    r"\s+of\s+)?"  # "two settlements west of Kyiv, the town of A and the village of B"
     r"|(?:the\s+)?(?:nearby|neighbouring|neighboring|strategic|embattled|besieged|frontline|front-line|ruined"
     r"|devastated)\s+(?:\"\s*)?"
     r"|(?:the\s+)?(?:(?:city|town|village)\s+)?(?:centre|center|heart|middle)\s+of\s+|ukraine's\s+"
