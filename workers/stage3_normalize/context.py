@@ -303,7 +303,10 @@ _DIRECTIONS_UK = r"(?:північ|південь|схід|захід|півні
 _DIRECTIONS_RU = (
     r"(?:северу|югу|востоку|западу|северо-востоку|северо-западу|юго-востоку|юго-западу)"
 )
-_DISTANCE = r"(?:(?:about|some|around|just|близько|майже|около|примерно|почти)\s+)?\d+\s*(?:km|kilometres|kilometers|miles|км|кілометр\w*|километр\w*)"
+_DISTANCE = (
+    r"(?:(?:about|some|around|just|близько|майже|около|примерно|почти)\s+)?\d+\s*(?:km|kilometres|kilometers|miles|км"
+    r"|кілометр\w*|километр\w*)"
+)
 _LOCATED_GAP = re.compile(
     r"^(?:\s*,\s*(?:(?:a|an|the)\s+)?(?:[^\W\d_][\w'’-]*\s+){0,5}?|\s+)"  # an apposition: ", a resort village"
     r"(?:(?:" + _DISTANCE + r"\s+(?:to\s+the\s+)?)?"
@@ -343,10 +346,13 @@ _KIND_WORDS = {
     "місто": "city", "міста": "city", "місті": "city", "містом": "city",
     "город": "city", "города": "city", "городе": "city", "городом": "city",
 }
-_KIND_AFTER = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?:[^\W\d_][\w-]*\s+){0,3}?(village|hamlet|town|city)\b", re.IGNORECASE)
+_KIND_AFTER = re.compile(
+    r"^\s*,\s*(?:a|an|the)\s+(?:[^\W\d_][\w-]*\s+){0,3}?(village|hamlet|town|city)\b", re.IGNORECASE
+)
 _KIND_BEFORE = re.compile(
     r"\b(?:the\s+(?:[^\W\d_][\w-]*\s+){0,2}?(village|hamlet|town|city)\s+of"
-    r"|(села|село|селі|селом|селу|деревня|деревни|деревне|деревню|місто|міста|місті|містом|город|города|городе|городом))"
+    r"|(села|село|селі|селом|селу|деревня|деревни|деревне|деревню|місто|міста|місті|містом|город|города|городе"
+    r"|городом))"
     r"\s+$",
     re.IGNORECASE,
 )

@@ -1,5 +1,7 @@
 """Who did it: the side of the forces that carried out an event, from the words around its verb.
 
+"The Armed Forces" without a country are the speaker's; in a Ukrainian text with no speaker's side, Ukraine's.
+
 Unit and formation names count as sides (the lexicons' ACTOR_* patterns: the Russian groupings, VDV,
 Akhmat, Wagner; Ukrainian numbered brigades, the National Guard, Khortytsia, the Defence Forces).
 """
@@ -12,6 +14,7 @@ from workers.stage4_claims.masking import MaskedSentence
 
 _SIDE_WORDS = {"ukrainian": "ukraine", "ukraine's": "ukraine", "russian": "russia", "russia's": "russia"}
 _LANG_DEFAULT_OURS = {"en": "ukraine", "uk": "ukraine", "ru": "russia"}
+_LANG_DEFAULT_ARMED = {"uk": "ukraine"}  # "Збройні сили" in a Ukrainian text; Russian and English need the speaker
 _UA = re.compile(r"(?:^|\s)(?:укр|україн|украин|зсу|всу|вфу|сил\w*\s+оборон)")
 _RU = re.compile(r"(?:^|\s)(?:рос|рф|вс\s+рф|днр|лнр|окупант|оккупант|загарбник|рашист)")
 _ENEMY = re.compile(r"(?:^|\s)(?:the\s+enemy|enemy|ворог|противник|врага?\b)")
@@ -52,7 +55,8 @@ def _find_tokens(ms: MaskedSentence) -> list[tuple[int, int, str]]:
     c = ms.lex
     kinds = (
         ("russia", c.ACTOR_RU), ("ukraine", c.ACTOR_UA), ("enemy", c.ACTOR_ENEMY), ("ours", c.ACTOR_OURS),
-        ("allied", c.ACTOR_ALLIED), ("pending", c.ACTOR_POSSESSIVE), ("pending", c.ACTOR_GENERIC),
+        ("allied", c.ACTOR_ALLIED), ("armed", c.ACTOR_ARMED), ("pending", c.ACTOR_POSSESSIVE),
+        ("pending", c.ACTOR_GENERIC),
         ("pending", c.ACTOR_PRONOUN),
     )
     found = sorted((m.start(), m.end(), kind) for kind, rx in kinds for m in rx.finditer(ms.text))
@@ -61,6 +65,8 @@ def _find_tokens(ms: MaskedSentence) -> list[tuple[int, int, str]]:
             found.append((s, e, "ukraine"))
     sides = [t for t in found if t[2] in ("russia", "ukraine")]
     qualified = {b for a in sides for b in sides if a[2] != b[2] and 0 <= b[0] - a[1] <= 3}
+    # "російські Збройні сили": the Armed Forces qualified by the side before them
+    qualified |= {b for b in found if b[2] == "armed" for a in sides if 0 <= b[0] - a[1] <= 3}
     return [t for t in found if t not in qualified]
 
 
@@ -74,6 +80,8 @@ def scan_actor(ms: MaskedSentence, anchor: int, speaker: str | None, lang: str) 
             return other(speaker) or ("ukraine" if lang == "ru" else "russia")
         if kind in ("ours", "allied"):
             return speaker or _LANG_DEFAULT_OURS.get(lang, "ukraine")
+        if kind == "armed" and (speaker or lang in _LANG_DEFAULT_ARMED):
+            return speaker or _LANG_DEFAULT_ARMED[lang]
     return speaker
 
 

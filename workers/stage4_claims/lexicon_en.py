@@ -291,6 +291,8 @@ ACTOR_UA = (
 ACTOR_ENEMY = r"\b(?:the\s+)?enem(?:y|y's|ies)\b"
 ACTOR_OURS = r"\b(?:our|we|us)\b"
 ACTOR_ALLIED = r"\ballied\s+(?:forces|troops|units)\b"
+# the Armed Forces without a country: the speaker's only
+ACTOR_ARMED = r"\barmed\s+forces\b(?!\s+of\b)"
 ACTOR_POSSESSIVE = (
     r"\b(?:its|their|his|her)\s+(?:own\s+)?(?:troops|forces|units|soldiers|fighters|men|army|brigades?|grouping"
     r"|military|garrison|formations?|personnel|servicemen|defenders)\b"

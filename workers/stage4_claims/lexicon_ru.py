@@ -166,6 +166,8 @@ ACTOR_UA = (
 ACTOR_ENEMY = r"\b(?:противник\w*|враг\w*|неприятел\w*|вражеск\w*)\b"
 ACTOR_OURS = r"\b(?:наш[иаеу]?\w*|мы)\b"
 ACTOR_ALLIED = r"\bсоюзн\w+\s+(?:сил\w*|войск\w*)"
+# the Armed Forces without a country: the speaker's only (Russian is written on both sides)
+ACTOR_ARMED = r"\bвооруженн\w+\s+сил\w*\b(?!\s+(?:украины|рф|россии|российской))"
 ACTOR_POSSESSIVE = r"\bсво(?:и|их|ими)\s+(?:войска|подразделения|силы|бойцов|военных)\b"
 ACTOR_GENERIC = (
     r"\b(?:войска|войск|подразделени\w+|военные|военных|сил[ыа]|бойц\w+|солдат\w*|штурмов\w+|бригад\w+"

@@ -194,6 +194,8 @@ ACTOR_UA = (
 ACTOR_ENEMY = r"\b(?:ворог\w*|ворож\w*|супротивник\w*|противник\w*)\b"
 ACTOR_OURS = r"\b(?:наш[іаеийу]?\w*|ми)\b"
 ACTOR_ALLIED = r"\bсоюзн\w+\s+(?:сил\w*|військ\w*)"
+# the Armed Forces without a country: the speaker's, else (a Ukrainian text) Ukraine's
+ACTOR_ARMED = r"\bзбройн\w+\s+сил\w*\b(?!\s+(?:україни|рф|росії|російської))"
 ACTOR_POSSESSIVE = r"\bсво(?:ї|їх|їми|ю|я|є)\s+(?:війська|військ|підрозділи|підрозділів|сили|бійців|військових)\b"
 ACTOR_GENERIC = (
     r"\b(?:війська|військ|підрозділ\w*|військов\w+|сил[иа]|бійц\w+|солдат\w*|штурмов\w+|бригад\w+|гарнізон\w*"
