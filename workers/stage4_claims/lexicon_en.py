@@ -360,7 +360,7 @@ PAST_FORM = (
     r"|threw|thrown|gave|given|lost|retook|retaken|freed|withdrew|withdrawn|burst|quit|held|pushed|entered)\b"
 )
 INFINITIVE_TRIGGER = r"(?!x)x"
-REALIZED = r"\b(?:forced|forcing|compelled|managed|made|succeeded|obliged|able)\b"
+REALIZED = r"\b(?:forced|forcing|compelled|managed|made|succeeded|obliged|able|continu(?:e|es|ed|ing))\b"
 ADMISSION = r"\b(?:admit\w*|acknowledg\w*|conced\w*|confirm\w*)\b"
 CONDITIONAL = r"\b(?:if|unless|in\s+case|provided\s+that)\b"
 QUESTION = r"\b(?:whether)\b"
