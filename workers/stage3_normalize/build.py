@@ -39,7 +39,6 @@ from workers.stage3_normalize.variants import (
     english_variants,
     latin_names,
     national,
-    press_romanisation,
     romanisations,
     russian_spellings,
 )
@@ -53,6 +52,7 @@ MIN_LOOSE_FORM_LEN = 6  # case forms of shorter names are matched only exactly (
 FUZZY_MIN_POPULATION = 10_000  # typos are forgiven only in the names of larger places
 SPEAKING_MIN_POPULATION = 200_000
 KYIV_OBLAST = "13"  # its centre is the capital, which GeoNames files under admin1 12
+_UK_LETTERS = frozenset("іїєґ")  # letters Russian does not write
 
 
 def _given_name_keys() -> frozenset[str]:
@@ -153,15 +153,17 @@ def _names_of(
             for v in english_variants(rom):
                 add(v, q * Q_VARIANT)
     if name_uk and not _is_section(city, name_uk):
-        # Russian spellings the alternates lack (Сонцовка for Сонцівка): Cyrillic, and as the press romanises them;
-        # never a spelling that is the real name of a differently named settlement (a guess does not shadow a name;
-        # the other Новоєгорівкас may share the Новоегоровка that GeoNames gives one of them)
+        # Russian spellings the alternates lack (Сонцовка for Сонцівка), in Cyrillic only (romanised, the guesses
+        # would be words of other languages: Сонне → Sonne); never a spelling that is the real name of a differently
+        # named settlement (a guess does not shadow a name; the other Новоєгорівкас may share the Новоегоровка that
+        # GeoNames gives one of them)
         own = latin_skeleton(city["name"])
+        russian: dict[str, float] = {}
         for ru in russian_spellings(name_uk):
             holders = (taken or {}).get(" ".join(norm(w) for w in split_name(ru)), frozenset({own}))
             if ru not in cyr and norm(ru) not in given and own in holders:
-                cyr[ru] = Q_RUSSIAN
-                add(press_romanisation(ru), Q_RUSSIAN * Q_VARIANT)
+                russian[ru] = Q_RUSSIAN
+        cyr.update(russian)
     return name_uk, sorted(latin.items()), sorted(cyr.items())
 
 
@@ -188,11 +190,14 @@ class _Index:
         self.put("exact", words, sid, q)
         self.put("loose", [latin_skeleton(w) for w in words], sid, q * Q_LOOSE)
 
-    def add_cyrillic(self, name: str, sid: int, rank: float) -> None:
-        """A Cyrillic name with its case forms (short one-word names only as written)."""
+    def add_cyrillic(self, name: str, sid: int, rank: float, russian: bool = False) -> None:
+        """A Cyrillic name with its case forms (short one-word names only as written); a generated Russian spelling
+        only with the forms that Russian spells (no і, ї, є, ґ)."""
         words = [norm(w) for w in split_name(name)]
         self.full.add((" ".join(words), sid))
         forms = name_forms(words) if len(words) > 1 or len(words[0]) >= MIN_INFLECTED_LEN else {tuple(words)}
+        if russian:
+            forms = {f for f in forms if not _UK_LETTERS.intersection("".join(f))}
         for form in forms:
             inflected = list(form) != words
             q = rank * (Q_FORM if inflected else 1.0)
@@ -302,7 +307,7 @@ def build() -> Gazetteer:
                 index.add_latin(n, st.id, q)
         for n, rank in cyr:
             if " ".join(norm(w) for w in split_name(n)) not in non_settlements:
-                index.add_cyrillic(n, st.id, rank)
+                index.add_cyrillic(n, st.id, rank, russian=rank == Q_RUSSIAN and n != name_uk)
 
     # Names that belong to a much larger foreign city (Moscow, New York) are not indexed for the village.
     foreign = _foreign_names({k for k, _ in index.full}, cities)
