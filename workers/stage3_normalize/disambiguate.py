@@ -1,4 +1,11 @@
-"""Choosing between same-named settlements: oblasts named in the text, nearby places, then population."""
+"""Choosing between same-named settlements by the article's geography.
+
+The prior is population, raised for an oblast the text names and (a little) for the oblasts at the front; then
+proximity to the article's unambiguous places. A candidate must fit the kind the text gives the name ("a village");
+a name the text places relative to another ("south-west of Odesa") takes a candidate near that place. A name is
+dropped as a namesake below the gazetteer threshold when its reading lies far from everything else, or, for a name
+several settlements share, outside the oblasts the article names and its places' oblasts.
+"""
 
 from __future__ import annotations
 
