@@ -343,8 +343,9 @@ _KIND_WORDS = {
     "village": "village", "hamlet": "village", "town": "town", "city": "city",
     "село": "village", "села": "village", "селі": "village", "селом": "village", "селу": "village",
     "деревня": "village", "деревни": "village", "деревне": "village", "деревню": "village",
-    "місто": "city", "міста": "city", "місті": "city", "містом": "city",
-    "город": "city", "города": "city", "городе": "city", "городом": "city",
+    # a Ukrainian "місто" (Russian "город") is a legal status that towns of 5,000 already have
+    "місто": "city_uk", "міста": "city_uk", "місті": "city_uk", "містом": "city_uk",
+    "город": "city_uk", "города": "city_uk", "городе": "city_uk", "городом": "city_uk",
 }
 _KIND_AFTER = re.compile(
     r"^\s*,\s*(?:a|an|the)\s+(?:[^\W\d_][\w-]*\s+){0,3}?(village|hamlet|town|city)\b", re.IGNORECASE

@@ -33,6 +33,7 @@ FRONT_OBLASTS = frozenset({"04", "05", "07", "08", "14", "21", "26"})
 FRONT_BONUS = 0.5
 VILLAGE_MAX_POPULATION = 15_000  # "a village": never a large town or an oblast centre (as in stage4 places.fits)
 CITY_MIN_POPULATION = 10_000
+CITY_UK_MIN_POPULATION = 5_000
 LOCATED_KM = 150.0  # "north-west of Kyiv", "к югу от Соледара": how far such a place may lie from the one named
 
 
@@ -55,6 +56,7 @@ def fits_kind(s: Settlement, kind: str) -> bool:
         "village": s.population < VILLAGE_MAX_POPULATION and not centre,
         "town": s.feature != "PPLC",
         "city": s.population >= CITY_MIN_POPULATION or centre,
+        "city_uk": s.population >= CITY_UK_MIN_POPULATION or centre,
     }.get(kind, True)
 
 
