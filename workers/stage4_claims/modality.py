@@ -68,9 +68,7 @@ def is_denied_after(sc: Scope, place_end: int) -> str | None:
     tail = lex.DENIAL_TAIL.match(sc.text[place_end:end])
     if tail:
         return _quoted(tail)
-    wrapper = None
-    for w in lex.CLAIM_WRAPPER.finditer(sc.text, 0, sc.t_start):
-        wrapper = w
+    wrapper = _last_match(lex.CLAIM_WRAPPER, sc.text, sc.t_start)
     if wrapper is None:
         return None
     denial = lex.DENIAL_AFTER.search(sc.text, place_end, end)
@@ -99,9 +97,7 @@ def is_negated_status(sc: Scope, place_end: int, trigger: str = "") -> str | Non
         report = lex.NEGATED_REPORT.match(sc.text, place_end)
         if report and report.end() <= _sentence_part_end(sc.text, place_end):
             return _quoted(report)
-    wrapper = None
-    for w in lex.NEGATED_WRAPPER.finditer(sc.text, 0, sc.t_start):
-        wrapper = w
+    wrapper = _last_match(lex.NEGATED_WRAPPER, sc.text, sc.t_start)
     if wrapper is None:
         return None
     after = lex.NEGATED_AFTER.search(sc.text, place_end, _sentence_part_end(sc.text, place_end))
@@ -211,6 +207,14 @@ def hedge(sc: Scope) -> tuple[str | None, str | None, str | None]:
 def disclaims_previous(sentence_masked: str, lex: object) -> bool:
     """A sentence that only says the previous one could not be verified ('We cannot verify the claim.')."""
     return bool(lex.NEXT_SENTENCE_HEDGE.search(sentence_masked.strip()))  # type: ignore[attr-defined]
+
+
+def _last_match(pattern: re.Pattern[str], text: str, end: int) -> re.Match[str] | None:
+    """The last match of `pattern` in text[:end], if any."""
+    last = None
+    for last in pattern.finditer(text, 0, end):
+        pass
+    return last
 
 
 def _sentence_part_end(text: str, pos: int) -> int:
