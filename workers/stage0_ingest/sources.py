@@ -85,7 +85,8 @@ def parse_sources(doc: Any, path: Path | str = "sources.yaml") -> list[Source]:
             else:
                 sources.append(source)
     if not sources and not problems:
-        problems.append("no sources listed")
+        problems.append("no sources listed: add entries under `sources:` (the example file lists real outlets, "
+                        "commented out)")
     if problems:
         raise SourcesError(path, problems)
     return sources
