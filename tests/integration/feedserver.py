@@ -161,7 +161,7 @@ class FeedServer:
                     await response.write(b"<p>slow</p>")
                     await asyncio.sleep(0.1)
                 await response.write_eof()
-            except (ConnectionResetError, RuntimeError):
+            except (ConnectionError, RuntimeError):
                 pass
             return response
         return self.add(path, handler)
@@ -184,7 +184,7 @@ class FeedServer:
                     await response.write(chunk)
                     sent += len(chunk)
                 await response.write_eof()
-            except (ConnectionResetError, RuntimeError):
+            except (ConnectionError, RuntimeError):
                 pass
             return response
         return self.add(path, handler)

@@ -76,14 +76,18 @@ def parse_sources(doc: Any, path: Path | str = "sources.yaml") -> list[Source]:
         raise SourcesError(path, ["expected a mapping with a list `sources:`"])
     sources: list[Source] = []
     problems: list[str] = []
+    names: set[str] = set()
     for index, raw in enumerate(doc["sources"]):
         source, bad = _entry(index, raw)
         problems += bad
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if isinstance(name, str) and name in names:
+            problems.append(f"source {name!r} (sources[{index}]): key 'name' is used twice")
+            continue
+        if isinstance(name, str):
+            names.add(name)
         if source is not None:
-            if any(s.name == source.name for s in sources):
-                problems.append(f"source {source.name!r} (sources[{index}]): key 'name' is used twice")
-            else:
-                sources.append(source)
+            sources.append(source)
     if not sources and not problems:
         problems.append("no sources listed: add entries under `sources:` (the example file lists real outlets, "
                         "commented out)")
