@@ -9,7 +9,7 @@ between two, the User-Agent, conditional GETs.
 from __future__ import annotations
 
 import asyncio
-import gzip
+import zlib
 import threading
 import time
 from dataclasses import dataclass
@@ -56,6 +56,17 @@ def news_sitemap(urls: list[tuple[str, str, str]]) -> bytes:
                    f"</news:news></url>" for loc, title, date in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
             f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{body}</urlset>').encode()
+
+
+def _gzip_zeros(size: int) -> bytes:
+    """gzip of `size` zero bytes, built chunk by chunk (the test process never holds `size` bytes)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: a gzip header and trailer
+    block = b"\0" * 1_000_000
+    parts = []
+    for start in range(0, size, len(block)):
+        parts.append(packer.compress(block[: min(len(block), size - start)]))
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 class FeedServer:
@@ -191,7 +202,7 @@ class FeedServer:
 
     def add_gzip_bomb(self, path: str, inflated: int) -> str:
         """A small gzip body that inflates to `inflated` bytes, sent with Content-Encoding: gzip."""
-        compressor = gzip.compress(b"\0" * inflated, compresslevel=9)
+        compressor = _gzip_zeros(inflated)
 
         async def handler(request: web.Request, _n: int) -> web.StreamResponse:
             return web.Response(body=compressor, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
