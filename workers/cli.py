@@ -132,9 +132,54 @@ def replay(
     typer.echo(report.summary())
 
 
+def _sources_or_exit(path: Path) -> Any:
+    from workers.stage0_ingest.sources import SourcesError, load_sources
+
+    try:
+        return load_sources(path)
+    except SourcesError as exc:
+        typer.echo(f"error: {exc.args[0].split(': ', 1)[0]}:", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@cli.command()
+def ingest(
+    sources_file: Path = typer.Argument(..., help="The sources file (sources.yaml): name, feed, language, "
+                                                   "fetch_pages, interval_s per outlet."),
+    once: bool = typer.Option(False, "--once", help="Poll each source once, publish, print what was done and exit "
+                                                    "(for cron and tests)."),
+) -> None:
+    """Poll news feeds (RSS, Atom, news sitemaps) and publish new articles to the raw topic, exactly once.
+
+    Each source is polled on its interval_s. New entries' pages are fetched politely (robots.txt,
+    one request at a time per host, FRONTWIRE_INGEST_HOST_DELAY_S apart, conditional GET, backoff)
+    and published in the raw-topic format replay uses. What was published is remembered on the
+    compacted ingest_state topic, so a second run, a restart or a second process publishes nothing
+    twice. Failed pages are tried again at the next poll; pages that cannot be used, and feeds that
+    cannot be read, go to the dead-letter topic with stage `ingest`.
+    """
+    from workers.kafka.bootstrap import bootstrap_servers
+    from workers.stage0_ingest.run import run_ingest
+
+    settings = settings_or_exit()
+    sources = _sources_or_exit(sources_file)
+    if not settings.bootstrap_servers:
+        typer.echo("note: KAFKA_BOOTSTRAP_SERVERS is not set; ingesting into a throw-away embedded broker "
+                   "(use `frontwire broker` and set KAFKA_BOOTSTRAP_SERVERS to keep the messages)", err=True)
+    with bootstrap_servers(settings) as bootstrap:
+        reports = asyncio.run(run_ingest(settings, bootstrap, sources, once=once))
+    if once:
+        for report in reports:
+            typer.echo(report.line())
+        typer.echo(f"published {sum(r.published for r in reports)} article(s) from {len(reports)} source(s)")
+
+
 @cli.command()
 def worker(
-    stage: str = typer.Argument(..., help="extract, dedup, normalize, claims, alerts, a comma list, or all."),
+    stage: str = typer.Argument(..., help="extract, dedup, normalize, claims, alerts, a comma list, or all; "
+                                          "or ingest (the feeds of FRONTWIRE_SOURCES_FILE, in its own process)."),
 ) -> None:
     """Run one stage (its own consumer group; run more processes to scale) or all stages in one process."""
     from workers.stages import STAGE_NAMES, stage_specs
@@ -142,6 +187,9 @@ def worker(
     from workers.runner import run_worker
 
     settings = settings_or_exit()
+    if stage == "ingest":
+        _ingest_worker(settings)
+        return
     names = list(STAGE_NAMES) if stage == "all" else [s.strip() for s in stage.split(",") if s.strip()]
     try:
         stage_specs(names)
@@ -152,6 +200,22 @@ def worker(
         if not settings.bootstrap_servers:
             typer.echo(f"embedded broker at {bootstrap} (KAFKA_BOOTSTRAP_SERVERS={bootstrap})", err=True)
         run_worker(settings, bootstrap, [s.name for s in stage_specs(names)])
+
+
+def _ingest_worker(settings: Any) -> None:
+    """`frontwire worker ingest`: wait for the broker, then poll FRONTWIRE_SOURCES_FILE until a signal."""
+    from workers.kafka.bootstrap import bootstrap_servers
+    from workers.runner import BrokerUnavailable, wait_for_broker
+    from workers.stage0_ingest.run import run_ingest
+
+    sources = _sources_or_exit(settings.sources_file)
+    with bootstrap_servers(settings) as bootstrap:
+        try:
+            wait_for_broker(settings, bootstrap)
+        except BrokerUnavailable as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        asyncio.run(run_ingest(settings, bootstrap, sources, once=False))
 
 
 @cli.command()

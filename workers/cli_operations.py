@@ -44,8 +44,8 @@ def _cluster_settings(what: str) -> Settings:
 def _stage_option(stage: Optional[str]) -> Optional[str]:
     from workers.stages import STAGE_NAMES
 
-    if stage is not None and stage not in STAGE_NAMES:
-        typer.echo(f"error: unknown stage {stage!r}; stages are {', '.join(STAGE_NAMES)}", err=True)
+    if stage is not None and stage not in (*STAGE_NAMES, "ingest"):
+        typer.echo(f"error: unknown stage {stage!r}; stages are ingest, {', '.join(STAGE_NAMES)}", err=True)
         raise typer.Exit(2)
     return stage
 
@@ -53,7 +53,8 @@ def _stage_option(stage: Optional[str]) -> Optional[str]:
 def status(
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
 ) -> None:
-    """Show each stage's consumer lag (per group and partition) and dead letters by reason."""
+    """Show each stage's consumer lag (per group and partition) and dead letters by reason, and each
+    ingest source's last poll, last success and last error."""
     import orjson
 
     from workers.operations.status import format_status, pipeline_status
@@ -69,7 +70,7 @@ def status(
 @dlq_cli.command("list")
 def dlq_list(
     stage: Optional[str] = typer.Option(None, "--stage", help="Only dead letters of this stage "
-                                                              "(extract, dedup, normalize, claims, alerts)."),
+                                                              "(ingest, extract, dedup, normalize, claims, alerts)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Only dead letters with this reason, "
                                                                 "e.g. invalid_json, schema_violation, raw_too_large."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per dead letter (the topic's message "

@@ -35,6 +35,18 @@ def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name}={raw!r} is not a number") from exc
 
 
+def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={raw!r} is not a boolean (1/0, true/false, yes/no, on/off)")
+
+
 class SettingsError(ValueError):
     """A setting in the environment has a value that cannot be used."""
 
@@ -82,6 +94,18 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("FRONTWIRE_DEDUP_KEEP_ARTICLES", "2000", "originals whose extracted article dedup keeps, to re-label one as a copy when an earlier original arrives after it"),
     Setting("FRONTWIRE_TIMELINE_MAX_REPORTS", "100", "reports kept per settlement timeline; older ones are folded into the status and a report older than them can no longer revise the history"),
     Setting("FRONTWIRE_DRAIN_TIMEOUT_S", "120", "how long `frontwire run` waits for the pipeline to drain"),
+    Setting("FRONTWIRE_SOURCES_FILE", "<project>/sources.yaml", "the news feeds `frontwire worker ingest` polls (RSS, Atom, news sitemaps)"),
+    Setting("FRONTWIRE_INGEST_CONTACT", "", "contact (URL or e-mail) put in the ingester's User-Agent so that outlets can reach the operator"),
+    Setting("FRONTWIRE_INGEST_HOST_DELAY_S", "2", "least time between two requests to one host, seconds (a longer robots.txt Crawl-delay wins); one request at a time per host"),
+    Setting("FRONTWIRE_INGEST_TIMEOUT_S", "20", "longest one feed or page request may take, seconds (connect, headers and body)"),
+    Setting("FRONTWIRE_INGEST_RETRIES", "2", "retries of a request after a transient error (timeout, connection error, 5xx, 429), with exponential backoff and jitter"),
+    Setting("FRONTWIRE_INGEST_BACKOFF_S", "2", "first backoff before a retry, seconds; doubled each retry, with full jitter"),
+    Setting("FRONTWIRE_INGEST_MAX_RETRY_AFTER_S", "120", "longest 429/503 Retry-After waited for within a poll, seconds; a longer one moves the request to a later poll"),
+    Setting("FRONTWIRE_INGEST_MAX_REDIRECTS", "5", "redirects followed per request"),
+    Setting("FRONTWIRE_INGEST_MAX_ATTEMPTS", "5", "polls an entry whose page fails is tried in before it is dead-lettered (stage ingest)"),
+    Setting("FRONTWIRE_INGEST_LEASE_S", "600", "how long an ingest process holds an article it is fetching before another process may take it over, seconds"),
+    Setting("FRONTWIRE_INGEST_FAILING_LOG_S", "3600", "a source failing this long is logged once more (at ERROR), then not again until it recovers, seconds"),
+    Setting("FRONTWIRE_INGEST_ALLOW_PRIVATE", "0", "1 allows feeds and pages on private, loopback and link-local addresses (tests, an intranet mirror)"),
 )
 
 
@@ -121,6 +145,18 @@ class Settings:
     dedup_keep_articles: int = 2000
     timeline_max_reports: int = 100
     drain_timeout_s: float = 120.0
+    sources_file: Path = PROJECT_ROOT / "sources.yaml"
+    ingest_contact: str = ""
+    ingest_host_delay_s: float = 2.0
+    ingest_timeout_s: float = 20.0
+    ingest_retries: int = 2
+    ingest_backoff_s: float = 2.0
+    ingest_max_retry_after_s: float = 120.0
+    ingest_max_redirects: int = 5
+    ingest_max_attempts: int = 5
+    ingest_lease_s: float = 600.0
+    ingest_failing_log_s: float = 3600.0
+    ingest_allow_private: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -160,6 +196,18 @@ class Settings:
             dedup_keep_articles=_env_int(env, "FRONTWIRE_DEDUP_KEEP_ARTICLES", d.dedup_keep_articles),
             timeline_max_reports=_env_int(env, "FRONTWIRE_TIMELINE_MAX_REPORTS", d.timeline_max_reports),
             drain_timeout_s=_env_float(env, "FRONTWIRE_DRAIN_TIMEOUT_S", d.drain_timeout_s),
+            sources_file=Path(_env_str(env, "FRONTWIRE_SOURCES_FILE", str(d.sources_file))).expanduser(),
+            ingest_contact=_env_str(env, "FRONTWIRE_INGEST_CONTACT", d.ingest_contact),
+            ingest_host_delay_s=_env_float(env, "FRONTWIRE_INGEST_HOST_DELAY_S", d.ingest_host_delay_s),
+            ingest_timeout_s=_env_float(env, "FRONTWIRE_INGEST_TIMEOUT_S", d.ingest_timeout_s),
+            ingest_retries=_env_int(env, "FRONTWIRE_INGEST_RETRIES", d.ingest_retries),
+            ingest_backoff_s=_env_float(env, "FRONTWIRE_INGEST_BACKOFF_S", d.ingest_backoff_s),
+            ingest_max_retry_after_s=_env_float(env, "FRONTWIRE_INGEST_MAX_RETRY_AFTER_S", d.ingest_max_retry_after_s),
+            ingest_max_redirects=_env_int(env, "FRONTWIRE_INGEST_MAX_REDIRECTS", d.ingest_max_redirects),
+            ingest_max_attempts=_env_int(env, "FRONTWIRE_INGEST_MAX_ATTEMPTS", d.ingest_max_attempts),
+            ingest_lease_s=_env_float(env, "FRONTWIRE_INGEST_LEASE_S", d.ingest_lease_s),
+            ingest_failing_log_s=_env_float(env, "FRONTWIRE_INGEST_FAILING_LOG_S", d.ingest_failing_log_s),
+            ingest_allow_private=_env_bool(env, "FRONTWIRE_INGEST_ALLOW_PRIVATE", d.ingest_allow_private),
         )
 
     def redacted(self) -> dict[str, object]:

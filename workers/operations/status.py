@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from aiokafka.admin import AIOKafkaAdminClient
 
 from workers.stages import STAGE_NAMES, STAGES
@@ -19,7 +20,7 @@ from workers.stage import StageSpec
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.lag import PartitionLag
 from workers.operations.deadletters import read_dead_letters
-from workers.operations.offsets import true_end_offsets, true_lags
+from workers.operations.offsets import read_topic, true_end_offsets, true_lags
 from workers.render import safe
 from workers.settings import Settings
 from workers.topics import TopicSpec, load_topics
@@ -73,12 +74,15 @@ class PipelineStatus:
 
     stages: list[StageStatus]
     other_dead_letters: dict[str, int] = field(default_factory=dict)  # "stage/reason" -> count
+    sources: list[dict[str, Any]] = field(default_factory=list)  # live ingestion: each source's state record
+    ingest_dead_letters: dict[str, int] = field(default_factory=dict)  # reason -> count (stage ingest)
 
     def to_dict(self) -> dict[str, Any]:
         return {"stages": [s.to_dict() for s in self.stages], "other_dead_letters": self.other_dead_letters,
+                "sources": self.sources, "ingest_dead_letters": self.ingest_dead_letters,
                 "lag": sum(s.lag for s in self.stages),
                 "dead_lettered": sum(sum(s.dead_letters.values()) for s in self.stages)
-                + sum(self.other_dead_letters.values())}
+                + sum(self.other_dead_letters.values()) + sum(self.ingest_dead_letters.values())}
 
 
 def stages_of_group(group: str, prefix: str) -> list[str]:
@@ -121,8 +125,24 @@ async def pipeline_status(settings: Settings, bootstrap: str) -> PipelineStatus:
     for spec in STAGES:
         out.append(_stage_status(spec, topics, ends, by_stage[spec.name], lags, dead_counts))
     others = {f"{stage}/{reason}": n for (stage, reason), n in sorted(dead_counts.items())
-              if stage not in STAGE_NAMES}
-    return PipelineStatus(out, others)
+              if stage not in STAGE_NAMES and stage != "ingest"}
+    ingest_dead = {reason: n for (stage, reason), n in sorted(dead_counts.items()) if stage == "ingest"}
+    return PipelineStatus(out, others, await ingest_sources(settings, bootstrap, topics["ingest_state"]), ingest_dead)
+
+
+async def ingest_sources(settings: Settings, bootstrap: str, spec: TopicSpec) -> list[dict[str, Any]]:
+    """The state record of every source live ingestion has polled, by name (folded from its topic)."""
+    from workers.stage0_ingest.state import IngestState
+
+    state = IngestState(settings.ingest_lease_s)
+    for message in await read_topic(settings, bootstrap, spec):
+        key = (message.key or b"").decode("utf-8", "replace")
+        if key.startswith("source:"):
+            try:
+                state.apply(key, orjson.loads(message.value) if message.value is not None else None)
+            except (ValueError, KeyError, TypeError):
+                continue
+    return [state.sources[name].to_record() for name in sorted(state.sources)]
 
 
 def _stage_status(spec: StageSpec, topics: dict[str, TopicSpec], ends: dict[tuple[str, int], int],
@@ -152,6 +172,16 @@ def format_status(status: PipelineStatus) -> str:
             lines.append(f"    group {safe(name, 200)}: consumed {g.consumed}, lag {g.lag} [{parts}]")
         for reason, n in s.dead_letters.items():
             lines.append(f"    dead letters {safe(reason, 80)}: {n}")
+    for src in status.sources:
+        error = src.get("last_error") or {}
+        failing = f" · failing since {src['failing_since']}" if src.get("failing_since") else ""
+        lines.append(f"source {safe(src['source'], 64):<20} last success {src.get('last_success') or 'never'} · "
+                     f"published {src.get('published', 0)} of {src.get('entries_seen', 0)} entries seen{failing}")
+        if error:
+            lines.append(f"    last error {safe(str(error.get('kind')), 40)} at {error.get('at')}: "
+                         f"{safe(str(error.get('detail')), 160)}")
+    for reason, n in status.ingest_dead_letters.items():
+        lines.append(f"ingest dead letters {safe(reason, 80)}: {n}")
     for key, n in status.other_dead_letters.items():
         lines.append(f"dead letters of an unknown stage {safe(key, 120)}: {n}")
     total = status.to_dict()

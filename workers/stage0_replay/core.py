@@ -88,21 +88,26 @@ def article_from_file(path: Path, max_bytes: int) -> ReplayItem | Skipped:
         published_at = to_iso(datetime.fromtimestamp(path.stat().st_mtime, timezone.utc))
     source = meta.get("source") or path.stem
     url = meta.get("url")
-    raw = RawArticle(
-        article_id=article_id_for(source, url, body),
-        source=source,
-        url=url,
-        published_at=published_at,
-        content_type=content_type,
-        language=meta.get("language"),
-        filename=path.name,
-    )
+    raw = build_raw_article(article_id_for(source, url, body), source=source, url=url, published_at=published_at,
+                            content_type=content_type, body=body, language=meta.get("language"), filename=path.name)
+    return ReplayItem(path.name, raw.article_id.encode(), raw.to_dict())
+
+
+def build_raw_article(article_id: str, *, source: str, url: str | None, published_at: str, content_type: str,
+                      body: bytes | str, language: str | None = None, filename: str | None = None) -> RawArticle:
+    """The raw-topic record of one article (replay and ingest): text as `body` when it is UTF-8
+    (a BOM dropped), the bytes as `body_base64` otherwise, so extraction can find their charset."""
+    raw = RawArticle(article_id=article_id, source=source, url=url, published_at=published_at,
+                     content_type=content_type, language=language, filename=filename)
+    if isinstance(body, str):
+        raw.body = body[1:] if body.startswith("\ufeff") else body
+        return raw
     text = body[3:] if body.startswith(b"\xef\xbb\xbf") else body
     try:
         raw.body = text.decode("utf-8")
     except UnicodeDecodeError:
         raw.body_base64 = base64.b64encode(body).decode("ascii")
-    return ReplayItem(path.name, raw.article_id.encode(), raw.to_dict())
+    return raw
 
 
 def articles_from_jsonl(path: Path, max_bytes: int) -> Iterator[ReplayItem | Skipped]:

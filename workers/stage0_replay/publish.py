@@ -7,7 +7,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import orjson
 from aiokafka import AIOKafkaProducer
@@ -44,6 +44,13 @@ def make_producer(settings: Settings, bootstrap: str) -> AIOKafkaProducer:
     )
 
 
+async def send_raw(producer: AIOKafkaProducer, topic: str, key: bytes, value: dict[str, Any]) -> Any:
+    """Send one raw article (stamped with `ingested_at` unless it has one) and wait for the broker's ack."""
+    message = dict(value)
+    message.setdefault("ingested_at", utc_now_iso())
+    return await producer.send_and_wait(topic, orjson.dumps(message), key=key)
+
+
 async def replay_directory(
     settings: Settings,
     bootstrap: str,
@@ -76,9 +83,7 @@ async def replay_directory(
                     delay = due - time.monotonic()
                     if delay > 0:
                         await asyncio.sleep(delay)
-                value = dict(item.value)
-                value.setdefault("ingested_at", utc_now_iso())
-                await producer.send_and_wait(topic, orjson.dumps(value), key=item.key)
+                await send_raw(producer, topic, item.key, item.value)
                 report.published.append(item.key.decode())
                 if after_each is not None:
                     waiting = after_each(item)
