@@ -13,7 +13,7 @@ from typing import Any
 from workers.binder import bind_stage
 from workers.settings import Settings
 from workers.stages import STAGE_NAMES, make_stage, stage_specs
-from workers.topics import load_topics
+from workers.topics import load_topics, prefixed
 
 STREAM_BUFFER_MAXSIZE = 64
 
@@ -21,7 +21,7 @@ STREAM_BUFFER_MAXSIZE = 64
 def group_id(settings: Settings, stages: list[str]) -> str:
     """The faust app id and consumer group of a worker running `stages`."""
     label = "all" if list(stages) == list(STAGE_NAMES) else "-".join(stages)
-    return f"{settings.topic_prefix}frontwire-{label}"
+    return prefixed(settings.topic_prefix, f"frontwire-{label}")
 
 
 def build_app(settings: Settings, bootstrap: str, stages: list[str], *, web_port: int | None = None) -> Any:

@@ -58,7 +58,7 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("KAFKA_SSL_CAFILE", "", "CA bundle for TLS; empty uses the system store"),
     Setting("KAFKA_SSL_CERTFILE", "", "client certificate for mutual TLS"),
     Setting("KAFKA_SSL_KEYFILE", "", "client key for mutual TLS"),
-    Setting("FRONTWIRE_TOPIC_PREFIX", "", "prefix added to every topic name and consumer group (tests use it to isolate runs)"),
+    Setting("FRONTWIRE_TOPIC_PREFIX", "", "prefix added to every topic name and consumer group, joined with a `.` unless it ends in `.`, `-` or `_` (`clean` gives `clean.frontwire.articles.raw`)"),
     Setting("FRONTWIRE_TOPICS_FILE", "<project>/topics.yaml", "the topic declarations"),
     Setting("FRONTWIRE_SCHEMAS_DIR", "<project>/schemas", "the JSON Schemas of every message"),
     Setting("FRONTWIRE_DATA_DIR", "~/.frontwire", "worker state directory (faust table files, gazetteer cache)"),

@@ -22,7 +22,7 @@ from workers.operations.deadletters import read_dead_letters
 from workers.operations.offsets import true_end_offsets, true_lags
 from workers.render import safe
 from workers.settings import Settings
-from workers.topics import TopicSpec, load_topics
+from workers.topics import TopicSpec, load_topics, prefixed
 
 
 @dataclass
@@ -83,7 +83,7 @@ class PipelineStatus:
 
 def stages_of_group(group: str, prefix: str) -> list[str]:
     """The stages a worker's consumer group runs (see `workers.app.group_id`), or [] if not one of ours."""
-    head = f"{prefix}frontwire-"
+    head = prefixed(prefix, "frontwire-")
     if not group.startswith(head):
         return []
     label = group[len(head):]
