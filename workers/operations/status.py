@@ -18,7 +18,8 @@ from workers.stages import STAGE_NAMES, STAGES
 from workers.stage import StageSpec
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.lag import PartitionLag
-from workers.operations.deadletters import read_dead_letters
+from workers.kafka.reach import started
+from workers.operations.deadletters import REPLAY_STAGE, read_dead_letters
 from workers.operations.offsets import true_end_offsets, true_lags
 from workers.render import safe
 from workers.settings import Settings
@@ -73,12 +74,14 @@ class PipelineStatus:
 
     stages: list[StageStatus]
     other_dead_letters: dict[str, int] = field(default_factory=dict)  # "stage/reason" -> count
+    replay_dead_letters: dict[str, int] = field(default_factory=dict)  # reason -> files/lines replay rejected
 
     def to_dict(self) -> dict[str, Any]:
         return {"stages": [s.to_dict() for s in self.stages], "other_dead_letters": self.other_dead_letters,
+                "replay_dead_letters": self.replay_dead_letters,
                 "lag": sum(s.lag for s in self.stages),
                 "dead_lettered": sum(sum(s.dead_letters.values()) for s in self.stages)
-                + sum(self.other_dead_letters.values())}
+                + sum(self.other_dead_letters.values()) + sum(self.replay_dead_letters.values())}
 
 
 def stages_of_group(group: str, prefix: str) -> list[str]:
@@ -95,12 +98,8 @@ def stages_of_group(group: str, prefix: str) -> list[str]:
 
 async def list_groups(settings: Settings, bootstrap: str) -> list[str]:
     """Consumer group ids the broker knows."""
-    admin = AIOKafkaAdminClient(**aiokafka_kwargs(settings, bootstrap), request_timeout_ms=15000)
-    await admin.start()
-    try:
+    async with started(AIOKafkaAdminClient(**aiokafka_kwargs(settings, bootstrap), request_timeout_ms=15000)) as admin:
         listed = await admin.list_consumer_groups()
-    finally:
-        await admin.close()
     return sorted({str(g[0]) for g in listed})
 
 
@@ -121,8 +120,9 @@ async def pipeline_status(settings: Settings, bootstrap: str) -> PipelineStatus:
     for spec in STAGES:
         out.append(_stage_status(spec, topics, ends, by_stage[spec.name], lags, dead_counts))
     others = {f"{stage}/{reason}": n for (stage, reason), n in sorted(dead_counts.items())
-              if stage not in STAGE_NAMES}
-    return PipelineStatus(out, others)
+              if stage not in STAGE_NAMES and stage != REPLAY_STAGE}
+    replayed = {reason: n for (stage, reason), n in sorted(dead_counts.items()) if stage == REPLAY_STAGE}
+    return PipelineStatus(out, others, replayed)
 
 
 def _stage_status(spec: StageSpec, topics: dict[str, TopicSpec], ends: dict[tuple[str, int], int],
@@ -141,6 +141,11 @@ def _stage_status(spec: StageSpec, topics: dict[str, TopicSpec], ends: dict[tupl
 def format_status(status: PipelineStatus) -> str:
     """The status as text for a person, one block per stage."""
     lines: list[str] = []
+    if status.replay_dead_letters:
+        lines.append(f"{REPLAY_STAGE:<10} files and lines rejected by `frontwire replay` · "
+                     f"dead-lettered {sum(status.replay_dead_letters.values())}")
+        for reason, n in status.replay_dead_letters.items():
+            lines.append(f"    dead letters {safe(reason, 80)}: {n}")
     for s in status.stages:
         dead_total = sum(s.dead_letters.values())
         wrote = ", ".join(f"{role} {n}" for role, n in s.produced.items())
