@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-import sys
 import time
 from typing import Any, Awaitable, Callable
 
@@ -52,15 +51,10 @@ def wait_for_broker(settings: Settings, bootstrap: str, *, timeout_s: float | No
         except Exception as exc:  # noqa: BLE001 - anything the broker or network throws at start-up
             reason = describe(exc)
             if is_fatal(exc):
-                log.error("the broker refused the connection; not retrying",
-                          extra={"bootstrap": bootstrap, "attempt": number, "error": reason})
                 raise BrokerUnavailable(f"the broker at {bootstrap} refused the connection: {reason}") from exc
             left = deadline - time.monotonic()
             if left <= 0:
-                log.error("the broker did not answer in time",
-                          extra={"bootstrap": bootstrap, "attempts": number, "waited_s": round(budget, 1),
-                                 "error": reason})
-                raise BrokerUnavailable(f"no broker answered at {bootstrap} within {budget:.0f}s "
+                raise BrokerUnavailable(f"no broker answered at {bootstrap} within {budget:g}s "
                                         f"({number} attempts; last error {reason}); "
                                         "FRONTWIRE_BROKER_WAIT_S or --timeout sets the wait") from exc
             delay = min(next(delays), left)
@@ -84,7 +78,8 @@ def run_worker(settings: Settings, bootstrap: str, stages: list[str]) -> None:
     try:
         wait_for_broker(settings, bootstrap)
     except BrokerUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # one line, in the log format of the service (JSON) or of a terminal (text)
+        log.error(str(exc), extra={"bootstrap": bootstrap, "exit_code": EXIT_UNREACHABLE})
         raise SystemExit(EXIT_UNREACHABLE) from exc
     web_port = settings.web_port or None
     app = build_app(settings, bootstrap, stages, web_port=web_port)
