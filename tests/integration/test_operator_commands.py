@@ -181,3 +181,16 @@ def test_alerts_tail_exit_at_end_returns_every_alert_the_last_included(settings,
     bad = subprocess.run([sys.executable, "-m", "workers", "alerts", "tail", "--offset", "soon"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "--offset" in bad.stderr
+
+
+def test_dlq_replay_refuses_an_unknown_reason_and_lists_the_known_ones(settings, bootstrap, topics):
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "FRONTWIRE_TOPIC_PREFIX": settings.topic_prefix}
+    proc = subprocess.run([sys.executable, "-m", "workers", "dlq", "replay", "--reason", "nonsense"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: unknown reason 'nonsense'; known reasons: ")
+    for reason in ("invalid_json", "raw_too_large", "symlink", "stage_error"):
+        assert reason in proc.stderr
+    known = subprocess.run([sys.executable, "-m", "workers", "dlq", "replay", "--reason", "raw_too_large"], env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert known.returncode == 0 and "0 dead letter(s) matched" in known.stdout, known.stderr
