@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from workers.binder import bind_stage
+from workers.readiness import Readiness, attach
 from workers.settings import Settings
 from workers.stages import STAGE_NAMES, make_stage, stage_specs
-from workers.topics import load_topics
+from workers.topics import load_topics, prefixed
 
 STREAM_BUFFER_MAXSIZE = 64
 
@@ -21,7 +22,7 @@ STREAM_BUFFER_MAXSIZE = 64
 def group_id(settings: Settings, stages: list[str]) -> str:
     """The faust app id and consumer group of a worker running `stages`."""
     label = "all" if list(stages) == list(STAGE_NAMES) else "-".join(stages)
-    return f"{settings.topic_prefix}frontwire-{label}"
+    return prefixed(settings.topic_prefix, f"frontwire-{label}")
 
 
 def build_app(settings: Settings, bootstrap: str, stages: list[str], *, web_port: int | None = None) -> Any:
@@ -61,13 +62,16 @@ def build_app(settings: Settings, bootstrap: str, stages: list[str], *, web_port
 
     for spec in specs:
         bind_stage(app, make_stage(spec.name, settings), topics, settings)
+    names = [s.name for s in specs]
+    readiness = attach(app, names, {topics[role].name for s in specs for role in s.inputs})
     if web_port is not None:
-        _add_pages(app, [s.name for s in specs], settings)
+        _add_pages(app, names, settings, readiness)
     return app
 
 
-def _add_pages(app: Any, stages: list[str], settings: Settings) -> None:
-    """`GET /healthz` (200 while the worker runs) and `GET /metrics` (Prometheus text format, lag included)."""
+def _add_pages(app: Any, stages: list[str], settings: Settings, readiness: Readiness) -> None:
+    """`GET /healthz` (200 while the worker runs), `GET /readyz` (200 while it consumes assigned partitions,
+    503 otherwise) and `GET /metrics` (Prometheus text format, lag included)."""
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     from workers.metrics import stage_metrics
@@ -78,12 +82,17 @@ def _add_pages(app: Any, stages: list[str], settings: Settings) -> None:
     async def healthz(web: Any, request: Any) -> Any:
         return web.json({"status": "ok", "group": app.conf.id, "stages": stages})
 
+    async def readyz(web: Any, request: Any) -> Any:
+        doc = readiness.state()
+        return web.json(doc, status=200 if doc["ready"] else 503)
+
     async def metrics(web: Any, request: Any) -> Any:
         await lag.refresh()
         body = generate_latest(stage_metrics().registry).decode()
         return web.text(body, content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
     app.page("/healthz")(healthz)
+    app.page("/readyz")(readyz)
     app.page("/metrics")(metrics)
 
 

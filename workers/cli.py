@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
+from workers.cli_broker import EXIT_SKIPPED, on_broker, timeout_option
+from workers.cli_help import PlainCommand, plain
 from workers.cli_operations import settings_or_exit
 from workers.settings import PROJECT_ROOT
 
-cli = typer.Typer(
+cli = typer.Typer(**plain(
     help="frontwire: live war reporting in, settlement control-status alerts out (Kafka pipeline).\n\n"
-    "Broker: KAFKA_BOOTSTRAP_SERVERS if set, otherwise an embedded Tansu broker on loopback.",
+    "Broker: KAFKA_BOOTSTRAP_SERVERS if set, otherwise an embedded Tansu broker on loopback. "
+    "Exit codes: 0 done, 1 failed, 2 usage or settings, 3 broker unreachable, 4 replay --strict skipped input.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-)
-topics_cli = typer.Typer(help="Create and inspect the topics declared in topics.yaml.", no_args_is_help=True)
-alerts_cli = typer.Typer(help="Follow the alerts topic.", no_args_is_help=True)
+))
+topics_cli = typer.Typer(**plain(help="Create and inspect the topics declared in topics.yaml.", no_args_is_help=True))
+alerts_cli = typer.Typer(**plain(help="Follow the alerts topic.", no_args_is_help=True))
 cli.add_typer(topics_cli, name="topics")
 cli.add_typer(alerts_cli, name="alerts")
 
@@ -46,15 +50,17 @@ def _progress(total: int, label: str) -> Any:
     return bar
 
 
-@cli.command()
+@cli.command(cls=PlainCommand)
 def run(
-    directory: Optional[Path] = typer.Argument(None, help="Replay directory (default: seeds/)."),
+    directory: Optional[Path] = typer.Argument(None, metavar="DIR", help="Replay directory (default: seeds/)."),
     json_out: bool = typer.Option(False, "--json", help="Print the alerts as JSON, one per line, and nothing else."),
-    rate: Optional[float] = typer.Option(None, "--rate", min=0.01, help="Articles per second (default: no pacing)."),
-    extractors: Optional[int] = typer.Option(None, "--extractors", min=1, max=4,
+    rate: Optional[float] = typer.Option(None, "--rate", min=0.01, metavar="N",
+                                         help="Articles per second (default: no pacing)."),
+    extractors: Optional[int] = typer.Option(None, "--extractors", min=1, max=4, metavar="N",
                                              help="Extraction processes beside the one running the other stages "
                                                   "(default: one per core but one, at least 1; the raw topic has 4 "
                                                   "partitions)."),
+    timeout: float = timeout_option(),
 ) -> None:
     """Run the whole pipeline on DIR and print the alerts it produced (embedded broker unless set).
 
@@ -74,9 +80,9 @@ def run(
     bar = None if json_out else _progress(total, "replaying")
     try:
         with bootstrap_servers(settings) as bootstrap:
-            result = asyncio.run(run_pipeline(settings, bootstrap, directory, rate=rate,
-                                              on_item=(lambda _i: bar.update(1)) if bar else None,
-                                              plan=run_plan(extractors or default_extractors())))
+            result = on_broker(settings, bootstrap, timeout, lambda: run_pipeline(
+                settings, bootstrap, directory, rate=rate, on_item=(lambda _i: bar.update(1)) if bar else None,
+                plan=run_plan(extractors or default_extractors())))
     except PipelineError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
@@ -97,12 +103,25 @@ def run(
         typer.echo(alert_block(alert) + "\n")
 
 
-@cli.command()
+@cli.command(cls=PlainCommand)
 def replay(
-    directory: Path = typer.Argument(..., help="Directory of .txt/.html articles (with .meta.json sidecars) or .jsonl."),
-    rate: Optional[float] = typer.Option(None, "--rate", min=0.01, help="Articles per second (default: no pacing)."),
+    directory: Path = typer.Argument(..., metavar="DIR",
+                                     help="Directory of .txt/.html articles (with .meta.json sidecars) or .jsonl."),
+    rate: Optional[float] = typer.Option(None, "--rate", min=0.01, metavar="N",
+                                         help="Articles per second (default: no pacing)."),
+    strict: bool = typer.Option(False, "--strict", help=f"Exit with code {EXIT_SKIPPED} when any file or line "
+                                                        "was skipped (after publishing the rest)."),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks",
+                                         help="Read symbolic links to regular files inside DIR (links that "
+                                              "leave DIR are never read)."),
+    timeout: float = timeout_option(),
 ) -> None:
-    """Publish a directory of articles to the raw topic, in lexical order of file names."""
+    """Publish a directory of articles to the raw topic, in lexical order of file names.
+
+    Only regular files inside DIR are read. A file or line that is skipped (a symbolic link, an oversize
+    file, an invalid sidecar, a malformed .jsonl line, ...) is reported once and sent to the dead-letter
+    topic with stage `replay` and its reason (`frontwire dlq list --stage replay`).
+    """
     from workers.kafka.admin import apply_topics
     from workers.kafka.bootstrap import bootstrap_servers
     from workers.stage0_replay.core import read_replay_dir
@@ -115,21 +134,25 @@ def replay(
         typer.echo("note: KAFKA_BOOTSTRAP_SERVERS is not set; replaying into a throw-away embedded broker "
                    "(use `frontwire broker` and set KAFKA_BOOTSTRAP_SERVERS to keep the messages)", err=True)
     topics = load_topics(settings.topics_file, settings.topic_prefix)
-    total = sum(1 for _ in read_replay_dir(directory, settings.max_message_bytes))
+    total = sum(1 for _ in read_replay_dir(directory, settings.max_message_bytes, follow_symlinks=follow_symlinks))
     bar = _progress(total, "replaying")
 
     async def go(bootstrap: str) -> Any:
         await apply_topics(settings, bootstrap, list(topics.values()))
         return await replay_directory(settings, bootstrap, topics["raw"].name, directory, rate=rate,
-                                      on_item=(lambda _i: bar.update(1)) if bar else None)
+                                      on_item=(lambda _i: bar.update(1)) if bar else None,
+                                      follow_symlinks=follow_symlinks)
 
     try:
         with bootstrap_servers(settings) as bootstrap:
-            report = asyncio.run(go(bootstrap))
+            report = on_broker(settings, bootstrap, timeout, lambda: go(bootstrap))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     typer.echo(report.summary())
+    if strict and report.skipped:
+        typer.echo(f"error: --strict: {len(report.skipped)} file(s) or line(s) skipped", err=True)
+        raise typer.Exit(EXIT_SKIPPED)
 
 
 def _sources_or_exit(path: Path) -> Any:
@@ -144,12 +167,13 @@ def _sources_or_exit(path: Path) -> Any:
         raise typer.Exit(2) from exc
 
 
-@cli.command()
+@cli.command(cls=PlainCommand)
 def ingest(
     sources_file: Path = typer.Argument(..., help="The sources file (sources.yaml): name, feed, language, "
                                                    "fetch_pages, interval_s per outlet."),
     once: bool = typer.Option(False, "--once", help="Poll each source once, publish, print what was done and exit "
                                                     "(for cron and tests)."),
+    timeout: float = timeout_option(),
 ) -> None:
     """Poll news feeds (RSS, Atom, news sitemaps) and publish new articles to the raw topic, exactly once.
 
@@ -169,17 +193,20 @@ def ingest(
         typer.echo("note: KAFKA_BOOTSTRAP_SERVERS is not set; ingesting into a throw-away embedded broker "
                    "(use `frontwire broker` and set KAFKA_BOOTSTRAP_SERVERS to keep the messages)", err=True)
     with bootstrap_servers(settings) as bootstrap:
-        reports = asyncio.run(run_ingest(settings, bootstrap, sources, once=once))
+        reports = on_broker(settings, bootstrap, timeout, lambda: run_ingest(settings, bootstrap, sources, once=once))
     if once:
         for report in reports:
             typer.echo(report.line())
         typer.echo(f"published {sum(r.published for r in reports)} article(s) from {len(reports)} source(s)")
 
 
-@cli.command()
+@cli.command(cls=PlainCommand)
 def worker(
-    stage: str = typer.Argument(..., help="extract, dedup, normalize, claims, alerts, a comma list, or all; "
-                                          "or ingest (the feeds of FRONTWIRE_SOURCES_FILE, in its own process)."),
+    stage: str = typer.Argument(..., metavar="STAGE", help="extract, dedup, normalize, claims, alerts, a comma list, "
+                                                          "or all; or ingest (the feeds of FRONTWIRE_SOURCES_FILE, in its own process)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", min=0.1,
+                                            help="How long to wait for the broker at start before failing with "
+                                                 "exit code 3 (default: FRONTWIRE_BROKER_WAIT_S, 300)."),
 ) -> None:
     """Run one stage (its own consumer group; run more processes to scale) or all stages in one process."""
     from workers.stages import STAGE_NAMES, stage_specs
@@ -187,6 +214,8 @@ def worker(
     from workers.runner import run_worker
 
     settings = settings_or_exit()
+    if timeout is not None:
+        settings = replace(settings, broker_wait_s=timeout)
     if stage == "ingest":
         _ingest_worker(settings)
         return
@@ -205,22 +234,17 @@ def worker(
 def _ingest_worker(settings: Any) -> None:
     """`frontwire worker ingest`: wait for the broker, then poll FRONTWIRE_SOURCES_FILE until a signal."""
     from workers.kafka.bootstrap import bootstrap_servers
-    from workers.runner import BrokerUnavailable, wait_for_broker
     from workers.stage0_ingest.run import run_ingest
 
     sources = _sources_or_exit(settings.sources_file)
     with bootstrap_servers(settings) as bootstrap:
-        try:
-            wait_for_broker(settings, bootstrap)
-        except BrokerUnavailable as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
-        asyncio.run(run_ingest(settings, bootstrap, sources, once=False))
+        on_broker(settings, bootstrap, settings.broker_wait_s, lambda: run_ingest(settings, bootstrap, sources, once=False),
+                  wait_setting="FRONTWIRE_BROKER_WAIT_S or --timeout")
 
 
-@cli.command()
+@cli.command(cls=PlainCommand)
 def broker(
-    port: int = typer.Option(9092, "--port", help="Loopback port to listen on (0: any free port)."),
+    port: int = typer.Option(9092, "--port", metavar="PORT", help="Loopback port to listen on (0: any free port)."),
 ) -> None:
     """Run the embedded Tansu broker in the foreground (memory storage) and print its address."""
     import signal
@@ -247,8 +271,8 @@ def broker(
         b.stop()
 
 
-@topics_cli.command("apply")
-def topics_apply() -> None:
+@topics_cli.command("apply", cls=PlainCommand)
+def topics_apply(timeout: float = timeout_option()) -> None:
     """Create missing topics and report drift from topics.yaml (idempotent; never alters a topic)."""
     from workers.kafka.admin import apply_topics
     from workers.kafka.bootstrap import bootstrap_servers
@@ -257,14 +281,14 @@ def topics_apply() -> None:
     settings = settings_or_exit()
     specs = list(load_topics(settings.topics_file, settings.topic_prefix).values())
     with bootstrap_servers(settings) as bootstrap:
-        report = asyncio.run(apply_topics(settings, bootstrap, specs))
+        report = on_broker(settings, bootstrap, timeout, lambda: apply_topics(settings, bootstrap, specs))
     for line in report.lines():
         typer.echo(line)
     if report.drift:
         typer.echo(f"{len(report.drift)} drift(s): fix them on the cluster or in topics.yaml", err=True)
 
 
-@topics_cli.command("list")
+@topics_cli.command("list", cls=PlainCommand)
 def topics_list() -> None:
     """Print the topics declared in topics.yaml (no broker needed)."""
     from workers.topics import load_topics
@@ -275,9 +299,9 @@ def topics_list() -> None:
                    f"key={spec.key} value={spec.value_schema} {','.join(spec.writer)} → {','.join(spec.readers)}")
 
 
-@cli.command()
+@cli.command(cls=PlainCommand)
 def explain(
-    file: Path = typer.Argument(..., help="One article file (.txt or .html), its sidecar beside it."),
+    file: Path = typer.Argument(..., metavar="FILE", help="One article file (.txt or .html), its sidecar beside it."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object (CONTRACT §4b)."),
 ) -> None:
     """Show why one article does or does not alert: text, language, mentions, claims (no broker)."""
@@ -300,31 +324,56 @@ def explain(
         typer.echo(explain_text(doc))
 
 
-@alerts_cli.command("tail")
+@alerts_cli.command("tail", cls=PlainCommand)
 def alerts_tail(
     json_out: bool = typer.Option(False, "--json", help="One JSON object per line, exactly the topic's messages."),
-    from_beginning: bool = typer.Option(False, "--from-beginning", help="Start at the oldest retained alert."),
+    from_beginning: bool = typer.Option(False, "--from-beginning", help="Start at the oldest retained alert "
+                                                                         "(same as --offset beginning)."),
+    offset: Optional[str] = typer.Option(None, "--offset", metavar="N|beginning|end",
+                                         help="Start at this offset on every partition, or at the oldest retained "
+                                              "alert, or at the end (the default: only new alerts)."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="TIME",
+                                        help="Start at the first alert sent at or after TIME (ISO 8601, "
+                                             "e.g. 2022-09-10T18:00:00Z)."),
+    settlement: Optional[int] = typer.Option(None, "--settlement", metavar="ID",
+                                             help="Only alerts of this settlement (GeoNames id, e.g. 707292)."),
+    exit_at_end: bool = typer.Option(False, "--exit-at-end", "-e",
+                                     help="Stop after the last alert on the topic when the tail started, "
+                                          "the last of every partition included (like kcat -e)."),
+    timeout: float = timeout_option(),
 ) -> None:
-    """Print alerts as they arrive until interrupted."""
-    from workers.subscribe import tail_alerts
+    """Print alerts as they arrive until interrupted, or up to the end of the topic with --exit-at-end."""
+    from workers.subscribe import StartAt, parse_offset, parse_since, tail_alerts
 
     settings = settings_or_exit()
     if not settings.bootstrap_servers:
         typer.echo("error: set KAFKA_BOOTSTRAP_SERVERS to the cluster to follow "
                    "(`frontwire broker` prints one for development)", err=True)
         raise typer.Exit(2)
+    if sum(x is not None and x is not False for x in (offset, since, from_beginning or None)) > 1:
+        typer.echo("error: give one of --from-beginning, --offset, --since", err=True)
+        raise typer.Exit(2)
     try:
-        asyncio.run(tail_alerts(settings, settings.bootstrap_servers, json_out=json_out, from_beginning=from_beginning))
+        start = (parse_offset(offset) if offset is not None else parse_since(since) if since is not None
+                 else StartAt("beginning") if from_beginning else StartAt("end"))
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    try:
+        on_broker(settings, settings.bootstrap_servers, timeout,
+                  lambda: tail_alerts(settings, settings.bootstrap_servers, json_out=json_out, start=start,
+                                      exit_at_end=exit_at_end, settlement=settlement))
     except KeyboardInterrupt:
         pass
 
 
-@cli.command("eval")
+@cli.command("eval", cls=PlainCommand)
 def eval_cmd(
-    directory: Path = typer.Argument(..., help="A scenario folder with gold.json, or a folder of them."),
+    directory: Path = typer.Argument(..., metavar="DIR", help="A scenario folder with gold.json, or a folder of them."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every difference from the gold."),
     broker_mode: bool = typer.Option(False, "--broker", help="Score alerts from the real pipeline too "
                                                                "(slower; mentions still in-process)."),
+    timeout: float = timeout_option(),
 ) -> None:
     """Score scenarios against their gold.json: alert P/R, final status, mention P/R (CONTRACT §5)."""
     from workers.evaluate import evaluate_in_process, format_table, gold_scenarios
@@ -334,6 +383,8 @@ def eval_cmd(
     if not scenarios:
         typer.echo(f"error: no gold.json in {directory} or its sub-folders", err=True)
         raise typer.Exit(2)
+    if broker_mode and settings.bootstrap_servers:  # fail in one line now, not after the in-process scores
+        on_broker(settings, settings.bootstrap_servers, timeout, lambda: asyncio.sleep(0))
     scores = [evaluate_in_process(s, settings) for s in scenarios]
     typer.echo("in-process chain (the stage cores, no broker):")
     typer.echo(format_table(scores, verbose))

@@ -6,16 +6,17 @@ for one command would be empty). `register(cli)` adds them to the main `frontwir
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
+from workers.cli_broker import on_broker
+from workers.cli_help import PlainCommand, plain
 from workers.settings import Settings, SettingsError
 
-dlq_cli = typer.Typer(help="Inspect and replay the dead-letter topic (inputs a stage rejected, with the reason).",
-                      no_args_is_help=True)
+dlq_cli = typer.Typer(**plain(help="Inspect and replay the dead-letter topic (inputs a stage or replay rejected, "
+                                   "with the reason).", no_args_is_help=True))
 
 
 def settings_or_exit() -> Settings:
@@ -27,7 +28,7 @@ def settings_or_exit() -> Settings:
     except SettingsError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    setup_logging(settings.log_level, settings.log_repeat_s)
+    setup_logging(settings.log_level, settings.log_repeat_s, settings.log_format)
     return settings
 
 
@@ -42,16 +43,25 @@ def _cluster_settings(what: str) -> Settings:
 
 
 def _stage_option(stage: Optional[str]) -> Optional[str]:
+    from workers.operations.deadletters import REPLAY_STAGE
     from workers.stages import STAGE_NAMES
 
-    if stage is not None and stage not in (*STAGE_NAMES, "ingest"):
-        typer.echo(f"error: unknown stage {stage!r}; stages are ingest, {', '.join(STAGE_NAMES)}", err=True)
+    known = (REPLAY_STAGE, "ingest", *STAGE_NAMES)
+    if stage is not None and stage not in known:
+        typer.echo(f"error: unknown stage {stage!r}; stages are {', '.join(known)}", err=True)
         raise typer.Exit(2)
     return stage
 
 
+def _timeout() -> Any:
+    from workers.cli_broker import timeout_option
+
+    return timeout_option()
+
+
 def status(
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
+    timeout: float = _timeout(),
 ) -> None:
     """Show each stage's consumer lag (per group and partition) and dead letters by reason, and each
     ingest source's last poll, last success and last error."""
@@ -60,48 +70,61 @@ def status(
     from workers.operations.status import format_status, pipeline_status
 
     settings = _cluster_settings("`frontwire status`")
-    result = asyncio.run(pipeline_status(settings, settings.bootstrap_servers))
+    result = on_broker(settings, settings.bootstrap_servers, timeout,
+                       lambda: pipeline_status(settings, settings.bootstrap_servers))
     if json_out:
         sys.stdout.write(orjson.dumps(result.to_dict()).decode() + "\n")
     else:
         typer.echo(format_status(result))
 
 
-@dlq_cli.command("list")
+@dlq_cli.command("list", cls=PlainCommand)
 def dlq_list(
-    stage: Optional[str] = typer.Option(None, "--stage", help="Only dead letters of this stage "
-                                                              "(ingest, extract, dedup, normalize, claims, alerts)."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Only dead letters with this reason, "
-                                                                "e.g. invalid_json, schema_violation, raw_too_large."),
+    stage: Optional[str] = typer.Option(None, "--stage", metavar="STAGE",
+                                        help="Only dead letters of this stage (replay, ingest, extract, dedup, normalize, "
+                                             "claims, alerts)."),
+    reason: Optional[str] = typer.Option(None, "--reason", metavar="REASON",
+                                         help="Only dead letters with this reason, e.g. invalid_json, "
+                                              "schema_violation, raw_too_large, symlink."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Each dead letter as a block with its whole "
+                                                                "detail and a longer payload preview."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per dead letter (the topic's message "
                                                          "plus dlq_partition and dlq_offset), nothing else."),
+    timeout: float = _timeout(),
 ) -> None:
-    """List dead letters: where the input came from, stage, reason, detail and a safe payload preview."""
+    """List dead letters as a table: position, stage, reason, where the input came from, detail, payload preview."""
     import orjson
 
-    from workers.operations.deadletters import counts, entry_block, read_dead_letters, select
+    from workers.operations.deadletters import counts, entry_block, entry_table, read_dead_letters, select
     from workers.topics import load_topics
 
     settings = _cluster_settings("`frontwire dlq list`")
     spec = load_topics(settings.topics_file, settings.topic_prefix)["deadletter"]
-    entries = select(asyncio.run(read_dead_letters(settings, settings.bootstrap_servers, spec)),
-                     _stage_option(stage), reason)
+    chosen_stage = _stage_option(stage)
+    entries = select(on_broker(settings, settings.bootstrap_servers, timeout,
+                               lambda: read_dead_letters(settings, settings.bootstrap_servers, spec)),
+                     chosen_stage, reason)
     if json_out:
         for entry in entries:
             sys.stdout.write(orjson.dumps(entry.to_dict()).decode() + "\n")
         return
-    for entry in entries:
-        typer.echo(entry_block(entry))
+    if verbose:
+        for entry in entries:
+            typer.echo(entry_block(entry))
+    elif entries:
+        typer.echo(entry_table(entries))
     summary = ", ".join(f"{s}/{r} {n}" for (s, r), n in counts(entries).items())
     typer.echo(f"{len(entries)} dead letter(s)" + (f": {summary}" if summary else ""))
 
 
-@dlq_cli.command("replay")
+@dlq_cli.command("replay", cls=PlainCommand)
 def dlq_replay(
-    reason: str = typer.Option(..., "--reason", help="Replay dead letters with this reason (required), "
-                                                     "after fixing what caused it."),
-    stage: Optional[str] = typer.Option(None, "--stage", help="Only dead letters of this stage."),
+    reason: str = typer.Option(..., "--reason", metavar="REASON",
+                               help="Replay dead letters with this reason (required), after fixing what caused it; "
+                                    "an unknown reason is refused with the list of known ones."),
+    stage: Optional[str] = typer.Option(None, "--stage", metavar="STAGE", help="Only dead letters of this stage."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be replayed; publish nothing."),
+    timeout: float = _timeout(),
 ) -> None:
     """Re-publish the original payload of matching dead letters to the topic they came from, with their key.
 
@@ -109,23 +132,32 @@ def dlq_replay(
     An input that is still bad lands on the dead-letter topic again.
     """
     from workers.stages import STAGES
-    from workers.operations.deadletters import ReplayReport, read_dead_letters, replay_dead_letters, select
+    from workers.operations.deadletters import (ReplayReport, known_reasons, read_dead_letters,
+                                                replay_dead_letters, select)
     from workers.topics import load_topics
 
     settings = _cluster_settings("`frontwire dlq replay`")
     topics = load_topics(settings.topics_file, settings.topic_prefix)
     inputs = {topics[s.reads].name for s in STAGES}
+    chosen_stage = _stage_option(stage)
 
-    async def go() -> ReplayReport:
+    async def go() -> ReplayReport | set[str]:
         entries = await read_dead_letters(settings, settings.bootstrap_servers, topics["deadletter"])
-        chosen = select(entries, _stage_option(stage), reason)
+        present = {e.reason for e in entries}
+        if reason not in known_reasons() and reason not in present:
+            return present
+        chosen = select(entries, chosen_stage, reason)
         return await replay_dead_letters(settings, settings.bootstrap_servers, chosen, inputs, dry_run=dry_run)
 
-    report = asyncio.run(go())
+    report = on_broker(settings, settings.bootstrap_servers, timeout, go)
+    if isinstance(report, set):
+        typer.echo(f"error: unknown reason {reason!r}; known reasons: {', '.join(known_reasons())}"
+                   + (f"; on the topic now: {', '.join(sorted(report))}" if report else ""), err=True)
+        raise typer.Exit(2)
     typer.echo(report.summary())
 
 
 def register(cli: typer.Typer) -> None:
     """Add `status` and the `dlq` group to the main command."""
-    cli.command("status")(status)
+    cli.command("status", cls=PlainCommand)(status)
     cli.add_typer(dlq_cli, name="dlq")

@@ -169,9 +169,10 @@ def evaluate_on_broker(scenario: Path, settings: Settings) -> ScenarioScore:
 
     from workers.kafka.bootstrap import bootstrap_servers
     from workers.pipeline import run_pipeline
+    from workers.topics import prefixed
 
     gold = json.loads((scenario / "gold.json").read_text(encoding="utf-8"))
-    isolated = replace(settings, topic_prefix=f"{settings.topic_prefix}eval-{uuid.uuid4().hex[:8]}.")
+    isolated = replace(settings, topic_prefix=prefixed(settings.topic_prefix, f"eval-{uuid.uuid4().hex[:8]}."))
     with bootstrap_servers(isolated) as bootstrap:
         result = asyncio.run(run_pipeline(isolated, bootstrap, scenario))
     pairs = [(int(a["settlement"]["id"]), a["new_status"]) for a in result.alerts]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from typing import Any
@@ -31,6 +32,33 @@ class JsonFormatter(logging.Formatter):
 
 
 JsonFormatter.converter = time.gmtime  # type: ignore[assignment]
+
+
+class TextFormatter(logging.Formatter):
+    """One human line a record: `warning: skipped 10-passwd.txt: a symbolic link, not followed`.
+
+    On a terminal the line first clears the current one (`clear_line`), so that it lands above a
+    progress bar drawn there, which redraws itself below it.
+    """
+
+    def __init__(self, clear_line: bool = False) -> None:
+        super().__init__()
+        self.clear_line = clear_line
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = f"{record.levelname.lower()}: {record.getMessage()}"
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return ("\r\x1b[K" if self.clear_line else "") + text
+
+
+def resolve_format(log_format: str, stream: Any = None) -> str:
+    """`json` or `text`: `auto` is text when the stream (stderr) is a terminal, json otherwise."""
+    if log_format in ("json", "text"):
+        return log_format
+    stream = sys.stderr if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    return "text" if isatty is not None and isatty() else "json"
 
 
 CLIENT_LOGGERS = ("aiokafka", "faust", "mode")
@@ -70,26 +98,36 @@ class RepeatFilter(logging.Filter):
         return True
 
 
-def logging_config(level: str, repeat_window_s: float = 10.0) -> dict[str, Any]:
-    """A dictConfig for JSON lines on stderr at `level` (faust and aiokafka one level quieter, repeats held back)."""
+READY_LOGGER = "workers.ready"  # the one line a worker logs when it is ready: shown unless the level is ERROR
+
+
+def logging_config(level: str, repeat_window_s: float = 10.0, log_format: str = "json") -> dict[str, Any]:
+    """A dictConfig for log lines on stderr at `level` (faust and aiokafka one level quieter, repeats held back).
+
+    `log_format` is `json`, `text` or `auto` (text on a terminal, JSON otherwise: `resolve_format`).
+    """
     quieter = "ERROR" if level in ("WARNING", "ERROR", "CRITICAL") else level
+    text = resolve_format(log_format) == "text"
+    formatter = ({"()": TextFormatter, "clear_line": bool(getattr(sys.stderr, "isatty", lambda: False)())}
+                 if text else {"()": JsonFormatter})
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": JsonFormatter}},
+        "formatters": {"main": formatter},
         "filters": {"repeats": {"()": RepeatFilter, "window_s": repeat_window_s}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr",
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "main", "stream": "ext://sys.stderr",
                                 "filters": ["repeats"]}},
         "root": {"level": level, "handlers": ["stderr"]},
         "loggers": {
             **{name: {"level": quieter} for name in CLIENT_LOGGERS},
             "trafilatura": {"level": "ERROR"},
+            READY_LOGGER: {"level": "INFO" if level in ("DEBUG", "INFO", "WARNING") else level},
         },
     }
 
 
-def setup_logging(level: str, repeat_window_s: float = 10.0) -> None:
+def setup_logging(level: str, repeat_window_s: float = 10.0, log_format: str = "json") -> None:
     """Configure logging for a command (workers get the same config through faust)."""
     import logging.config
 
-    logging.config.dictConfig(logging_config(level, repeat_window_s))
+    logging.config.dictConfig(logging_config(level, repeat_window_s, log_format))

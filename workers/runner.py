@@ -10,64 +10,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-import ssl
-import sys
 import time
-from contextlib import contextmanager
-from typing import Any, Awaitable, Callable, Iterator
+from typing import Any, Awaitable, Callable
 
 from workers.app import build_app
 from workers.kafka.admin import ApplyReport, apply_topics
+from workers.kafka.reach import EXIT_UNREACHABLE, backoff_delays, describe, is_fatal, quiet_client_logs
 from workers.logs import logging_config
 from workers.settings import Settings
 from workers.topics import load_topics
 
 log = logging.getLogger(__name__)
 
-FIRST_DELAY_S = 0.5
-MAX_DELAY_S = 5.0
 ATTEMPT_TIMEOUT_S = 20.0
 
 
 class BrokerUnavailable(RuntimeError):
     """The broker did not answer within the wait budget, or refused us for good (auth, TLS)."""
-
-
-def _fatal(exc: BaseException) -> bool:
-    """Errors that waiting will not fix: authentication, authorization, configuration, certificates."""
-    from aiokafka.errors import (AuthenticationFailedError, AuthenticationMethodNotSupported,
-                                 KafkaConfigurationError)
-
-    if isinstance(exc, (AuthenticationFailedError, AuthenticationMethodNotSupported, KafkaConfigurationError,
-                        ssl.SSLCertVerificationError, FileNotFoundError)):
-        return True
-    return type(exc).__name__.endswith("AuthorizationFailedError")
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc)[:200]
-    name = type(exc).__name__
-    return text if text.startswith(name) else f"{name}: {text}" if text else name
-
-
-@contextmanager
-def _quiet_client_logs() -> Iterator[None]:
-    """aiokafka logs every refused connection at ERROR; while waiting, our one line per attempt says it."""
-    client_log = logging.getLogger("aiokafka")
-    level = client_log.level
-    client_log.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        client_log.setLevel(level)
-
-
-def backoff_delays(first_s: float = FIRST_DELAY_S, cap_s: float = MAX_DELAY_S) -> Iterator[float]:
-    """0.5, 1, 2, 4, 5, 5, … seconds: doubling from `first_s`, capped at `cap_s`."""
-    delay = first_s
-    while True:
-        yield min(delay, cap_s)
-        delay = min(delay * 2.0, cap_s)
 
 
 def wait_for_broker(settings: Settings, bootstrap: str, *, timeout_s: float | None = None,
@@ -87,22 +46,17 @@ def wait_for_broker(settings: Settings, bootstrap: str, *, timeout_s: float | No
     while True:
         number += 1
         try:
-            with _quiet_client_logs():
+            with quiet_client_logs():
                 report = asyncio.run(run_attempt())
         except Exception as exc:  # noqa: BLE001 - anything the broker or network throws at start-up
-            reason = _describe(exc)
-            if _fatal(exc):
-                log.error("the broker refused the connection; not retrying",
-                          extra={"bootstrap": bootstrap, "attempt": number, "error": reason})
+            reason = describe(exc)
+            if is_fatal(exc):
                 raise BrokerUnavailable(f"the broker at {bootstrap} refused the connection: {reason}") from exc
             left = deadline - time.monotonic()
             if left <= 0:
-                log.error("the broker did not answer in time",
-                          extra={"bootstrap": bootstrap, "attempts": number, "waited_s": round(budget, 1),
-                                 "error": reason})
-                raise BrokerUnavailable(f"no broker answered at {bootstrap} within {budget:.0f}s "
+                raise BrokerUnavailable(f"no broker answered at {bootstrap} within {budget:g}s "
                                         f"({number} attempts; last error {reason}); "
-                                        "FRONTWIRE_BROKER_WAIT_S sets the wait") from exc
+                                        "FRONTWIRE_BROKER_WAIT_S or --timeout sets the wait") from exc
             delay = min(next(delays), left)
             log.warning(f"waiting for the broker at {bootstrap} (attempt {number}, retry in {delay:.1f}s)",
                         extra={"bootstrap": bootstrap, "attempt": number, "retry_in_s": round(delay, 2),
@@ -124,8 +78,9 @@ def run_worker(settings: Settings, bootstrap: str, stages: list[str]) -> None:
     try:
         wait_for_broker(settings, bootstrap)
     except BrokerUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(1) from exc
+        # one line, in the log format of the service (JSON) or of a terminal (text)
+        log.error(str(exc), extra={"bootstrap": bootstrap, "exit_code": EXIT_UNREACHABLE})
+        raise SystemExit(EXIT_UNREACHABLE) from exc
     web_port = settings.web_port or None
     app = build_app(settings, bootstrap, stages, web_port=web_port)
     log.info("worker starting", extra={"stages": stages, "bootstrap": bootstrap, "group": app.conf.id})
@@ -143,7 +98,7 @@ def execute(app: Any, settings: Settings) -> None:
             await asyncio.sleep(0)
 
     worker: Any = PromptWorker(app, loglevel=settings.log_level, quiet=True,
-                         logging_config=logging_config(settings.log_level, settings.log_repeat_s), redirect_stdouts=False)
+                         logging_config=logging_config(settings.log_level, settings.log_repeat_s, settings.log_format), redirect_stdouts=False)
     worker.spinner = None
     try:
         worker.execute_from_commandline()

@@ -47,6 +47,16 @@ def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name}={raw!r} is not a boolean (1/0, true/false, yes/no, on/off)")
 
 
+LOG_FORMATS = ("auto", "json", "text")
+
+
+def _env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _env_str(env, name, default).lower()
+    if value not in choices:
+        raise SettingsError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
 class SettingsError(ValueError):
     """A setting in the environment has a value that cannot be used."""
 
@@ -70,11 +80,12 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("KAFKA_SSL_CAFILE", "", "CA bundle for TLS; empty uses the system store"),
     Setting("KAFKA_SSL_CERTFILE", "", "client certificate for mutual TLS"),
     Setting("KAFKA_SSL_KEYFILE", "", "client key for mutual TLS"),
-    Setting("FRONTWIRE_TOPIC_PREFIX", "", "prefix added to every topic name and consumer group (tests use it to isolate runs)"),
+    Setting("FRONTWIRE_TOPIC_PREFIX", "", "prefix added to every topic name and consumer group, joined with a `.` unless it ends in `.`, `-` or `_` (`clean` gives `clean.frontwire.articles.raw`)"),
     Setting("FRONTWIRE_TOPICS_FILE", "<project>/topics.yaml", "the topic declarations"),
     Setting("FRONTWIRE_SCHEMAS_DIR", "<project>/schemas", "the JSON Schemas of every message"),
     Setting("FRONTWIRE_DATA_DIR", "~/.frontwire", "worker state directory (faust table files, gazetteer cache)"),
     Setting("FRONTWIRE_LOG_LEVEL", "WARNING", "log level of workers and commands"),
+    Setting("FRONTWIRE_LOG_FORMAT", "auto", "log lines as `json` (one object a line, for services) or `text` (one human line each); `auto` is text on a terminal, json otherwise"),
     Setting("FRONTWIRE_LOG_REPEAT_S", "10", "a Kafka client message that repeats (a broker outage) is logged once per this many seconds, with the count held back; 0 logs every one"),
     Setting("FRONTWIRE_WEB_PORT", "0", "HTTP port of a worker for GET /healthz and GET /metrics (Prometheus); 0 disables it"),
     Setting("FRONTWIRE_WEB_HOST", "127.0.0.1", "address the /healthz and /metrics endpoint binds; 0.0.0.0 in containers"),
@@ -126,6 +137,7 @@ class Settings:
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     data_dir: Path = Path.home() / ".frontwire"
     log_level: str = "WARNING"
+    log_format: str = "auto"
     log_repeat_s: float = 10.0
     web_port: int = 0
     web_host: str = "127.0.0.1"
@@ -177,6 +189,7 @@ class Settings:
             schemas_dir=Path(_env_str(env, "FRONTWIRE_SCHEMAS_DIR", str(d.schemas_dir))),
             data_dir=Path(_env_str(env, "FRONTWIRE_DATA_DIR", str(d.data_dir))).expanduser(),
             log_level=_env_str(env, "FRONTWIRE_LOG_LEVEL", d.log_level).upper(),
+            log_format=_env_choice(env, "FRONTWIRE_LOG_FORMAT", d.log_format, LOG_FORMATS),
             log_repeat_s=_env_float(env, "FRONTWIRE_LOG_REPEAT_S", d.log_repeat_s),
             web_port=_env_int(env, "FRONTWIRE_WEB_PORT", d.web_port),
             web_host=_env_str(env, "FRONTWIRE_WEB_HOST", d.web_host),

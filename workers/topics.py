@@ -54,6 +54,19 @@ def _read(path: Path) -> dict[str, Any]:
     return doc["topics"]
 
 
+PREFIX_SEPARATORS = (".", "-", "_")
+
+
+def prefixed(prefix: str, name: str) -> str:
+    """`name` with FRONTWIRE_TOPIC_PREFIX in front, joined by a `.` unless the prefix ends in `.`, `-` or `_`.
+
+    `clean` + `frontwire.articles.raw` -> `clean.frontwire.articles.raw`; `t1.` -> `t1.frontwire.articles.raw`.
+    """
+    if not prefix or prefix.endswith(PREFIX_SEPARATORS):
+        return prefix + name
+    return f"{prefix}.{name}"
+
+
 def load_topics(path: Path, prefix: str = "") -> dict[str, TopicSpec]:
     """All topics of `path`, by role, with `prefix` in front of every name."""
     out: dict[str, TopicSpec] = {}
@@ -61,7 +74,7 @@ def load_topics(path: Path, prefix: str = "") -> dict[str, TopicSpec]:
         try:
             out[role] = TopicSpec(
                 role=role,
-                name=prefix + str(d["name"]),
+                name=prefixed(prefix, str(d["name"])),
                 partitions=int(d["partitions"]),
                 replication_factor=int(d["replication_factor"]),
                 retention_ms=int(d["retention_ms"]),

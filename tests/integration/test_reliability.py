@@ -519,7 +519,9 @@ def test_dlq_list_and_replay_after_a_fix(settings, bootstrap, topics):
         human = run_cli(settings, bootstrap, "dlq", "list")
         assert "raw_too_large" in human.output and "3 dead letter(s)" in human.output
         assert "\x1b" not in human.output and "\u202e" not in human.output
-        assert "from " + raw in human.output
+        assert human.output.splitlines()[0].split()[:4] == ["POSITION", "STAGE", "REASON", "FROM"]
+        assert f" {raw}[" in human.output  # the FROM column: topic[partition]@offset
+        assert "from " + raw in run_cli(settings, bootstrap, "dlq", "list", "-v").output
         only = run_cli(settings, bootstrap, "dlq", "list", "--stage", "extract", "--json").stdout.splitlines()
         assert len(only) == 2
         assert len(run_cli(settings, bootstrap, "dlq", "list", "--reason", "not_utf8", "--json").stdout.splitlines()) == 1

@@ -140,9 +140,9 @@ def test_probes_use_the_health_endpoint_on_the_web_port(docs):
         deployment = one(docs, "Deployment", f"frontwire-{stage}")
         (container,) = pod_spec(deployment)["containers"]
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
-        for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        for probe, path in (("startupProbe", "/healthz"), ("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
             get = container[probe]["httpGet"]
-            assert get["path"] == "/healthz", (stage, probe)
+            assert get["path"] == path, (stage, probe)
             assert ports.get(get["port"], get["port"]) == port, (stage, probe)
         annotations = deployment["spec"]["template"]["metadata"]["annotations"]
         assert annotations["prometheus.io/scrape"] == "true"

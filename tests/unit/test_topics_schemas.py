@@ -106,3 +106,28 @@ def test_republication_fields_round_trip_and_match_their_schemas():
     claim.duplicate_of = "a1"
     validate(SETTINGS.schemas_dir, "claim", claim.to_dict())
     assert Claim.from_dict(claim.to_dict()).duplicate_of == "a1"
+
+
+@pytest.mark.parametrize("prefix, expected", [
+    ("", "frontwire.articles.raw"),
+    ("clean", "clean.frontwire.articles.raw"),
+    ("clean.", "clean.frontwire.articles.raw"),
+    ("team-", "team-frontwire.articles.raw"),
+    ("t_", "t_frontwire.articles.raw"),
+])
+def test_topic_prefix_joins_with_a_dot_unless_it_ends_in_a_separator(prefix, expected):
+    assert load_topics(SETTINGS.topics_file, prefix)["raw"].name == expected
+
+
+def test_consumer_groups_take_the_prefix_the_same_way_and_status_finds_them():
+    from dataclasses import replace
+
+    from workers.app import group_id
+    from workers.operations.status import stages_of_group
+    from workers.stages import STAGE_NAMES
+
+    settings = replace(SETTINGS, topic_prefix="clean")
+    assert group_id(settings, list(STAGE_NAMES)) == "clean.frontwire-all"
+    assert group_id(settings, ["extract"]) == "clean.frontwire-extract"
+    assert stages_of_group("clean.frontwire-extract", "clean") == ["extract"]
+    assert stages_of_group("cleanfrontwire-extract", "clean") == []

@@ -10,6 +10,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from workers.kafka.connection import aiokafka_kwargs
+from workers.kafka.reach import started
 from workers.settings import Settings
 from workers.topics import TopicSpec
 
@@ -34,9 +35,7 @@ class ApplyReport:
 async def apply_topics(settings: Settings, bootstrap: str, specs: list[TopicSpec]) -> ApplyReport:
     """Create missing topics; compare existing ones with their declaration (idempotent)."""
     report = ApplyReport()
-    admin = AIOKafkaAdminClient(**aiokafka_kwargs(settings, bootstrap), request_timeout_ms=15000)
-    await admin.start()
-    try:
+    async with started(AIOKafkaAdminClient(**aiokafka_kwargs(settings, bootstrap), request_timeout_ms=15000)) as admin:
         existing = set(await admin.list_topics())
         missing = [s for s in specs if s.name not in existing]
         for spec in missing:
@@ -51,8 +50,6 @@ async def apply_topics(settings: Settings, bootstrap: str, specs: list[TopicSpec
             report.drift.extend(await _drift(admin, present))
             drifted = {d.split(":", 1)[0] for d in report.drift}
             report.unchanged.extend(s.name for s in present if s.name not in drifted)
-    finally:
-        await admin.close()
     return report
 
 

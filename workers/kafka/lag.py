@@ -40,12 +40,17 @@ class LagProbe:
         self._ends: AIOKafkaConsumer | None = None
 
     async def start(self) -> "LagProbe":
-        for group in {g for g, _ in self._reads}:
-            consumer = AIOKafkaConsumer(**self._kwargs, group_id=group, enable_auto_commit=False)
-            await consumer.start()
-            self._consumers[group] = consumer
-        self._ends = AIOKafkaConsumer(**self._kwargs, enable_auto_commit=False, fetch_max_wait_ms=50)
-        await self._ends.start()
+        """Start one consumer per group and one for end offsets; on failure, close every one and re-raise."""
+        try:
+            for group in {g for g, _ in self._reads}:
+                consumer = AIOKafkaConsumer(**self._kwargs, group_id=group, enable_auto_commit=False)
+                self._consumers[group] = consumer
+                await consumer.start()
+            self._ends = AIOKafkaConsumer(**self._kwargs, enable_auto_commit=False, fetch_max_wait_ms=50)
+            await self._ends.start()
+        except BaseException:
+            await self.stop()
+            raise
         return self
 
     async def stop(self) -> None:

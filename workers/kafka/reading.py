@@ -9,6 +9,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from workers.kafka.connection import aiokafka_kwargs
+from workers.kafka.reach import started
 from workers.settings import Settings
 from workers.topics import TopicSpec
 
@@ -60,11 +61,8 @@ async def fetch_highwaters(kwargs: dict[str, Any], partitions: list[TopicPartiti
     if not partitions:
         return {}
     consumer = AIOKafkaConsumer(**kwargs, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=FETCH_WAIT_MS)
-    await consumer.start()
-    try:
+    async with started(consumer):
         return await true_end_offsets(consumer, partitions, timeout_s)
-    finally:
-        await stop_consumer(consumer)
 
 
 async def end_offsets(settings: Settings, bootstrap: str, spec: TopicSpec) -> dict[int, int]:
@@ -83,8 +81,7 @@ async def read_range(settings: Settings, bootstrap: str, spec: TopicSpec, start:
     out: list[tuple[bytes | None, bytes]] = []
     consumer = AIOKafkaConsumer(**aiokafka_kwargs(settings, bootstrap), enable_auto_commit=False,
                                 fetch_max_wait_ms=FETCH_WAIT_MS)
-    await consumer.start()
-    try:
+    async with started(consumer):
         parts = [TopicPartition(spec.name, p) for p in todo]
         consumer.assign(parts)
         for tp in parts:
@@ -97,6 +94,4 @@ async def read_range(settings: Settings, bootstrap: str, spec: TopicSpec, start:
             for tp in list(remaining):
                 if await consumer.position(tp) >= todo[tp.partition][1]:
                     remaining.discard(tp)
-    finally:
-        await stop_consumer(consumer)
     return out

@@ -22,11 +22,26 @@ from typing import Any
 import orjson
 
 from workers.operations.offsets import read_topic
+from workers.stage0_replay.core import REPLAY_REASONS
 from workers.render import safe
 from workers.settings import Settings
 from workers.topics import TopicSpec
 
 UNREADABLE = "unreadable_dead_letter"
+REPLAY_STAGE = "replay"  # dead letters of files and lines `frontwire replay` rejected (no topic: a file)
+
+DECODING_REASONS = ("not_bytes", "not_utf8", "invalid_json", "empty_message", "schema_violation")
+
+
+def known_reasons() -> tuple[str, ...]:
+    """Every reason a dead letter can have (a unit test checks the code gives no other): decoding (any
+    stage), extraction, a stage that raised, the files and lines replay rejects, and live ingestion's
+    (plus `http_NNN`, a final HTTP status)."""
+    from workers.stage0_ingest.core import INGEST_REASONS
+    from workers.stage1_extract.core import REJECTION_REASONS as EXTRACTION_REASONS  # imports trafilatura
+
+    return tuple(dict.fromkeys((*DECODING_REASONS, *EXTRACTION_REASONS, "stage_error", *REPLAY_REASONS,
+                                *INGEST_REASONS)))
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,8 @@ class DeadLetterEntry:
     def source(self) -> str:
         """Where the rejected input was: topic[partition]@offset."""
         r = self.record
+        if r.get("topic") is None and self.stage == REPLAY_STAGE:
+            return f"file {r.get('key')}"
         return f"{r.get('topic')}[{r.get('partition')}]@{r.get('offset')}"
 
     def original_payload(self) -> bytes | None:
@@ -120,6 +137,21 @@ def entry_block(entry: DeadLetterEntry) -> str:
     ])
 
 
+TABLE_COLUMNS = ("POSITION", "STAGE", "REASON", "FROM", "FAILED AT", "DETAIL", "PAYLOAD")
+
+
+def entry_table(entries: list[DeadLetterEntry], width: int = 40) -> str:
+    """Dead letters as a table with a header, one row each (cells made safe and cut to `width`)."""
+    rows = [TABLE_COLUMNS]
+    for e in entries:
+        r = e.record
+        truncated = " (truncated)" if r.get("payload_truncated") else ""
+        rows.append((f"{e.partition}:{e.offset}", safe(e.stage, 20), safe(e.reason, 40), safe(e.source, 60),
+                     safe(r.get("failed_at"), 24), safe(r.get("detail"), width), e.preview(width) + truncated))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS) - 1)]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1] for row in rows)
+
+
 @dataclass
 class ReplayReport:
     """What a dead-letter replay did (or, with dry_run, would do)."""
@@ -160,6 +192,10 @@ def plan_replay(entries: list[DeadLetterEntry], input_topics: set[str], dry_run:
     for entry in entries:
         r = entry.record
         topic = r.get("topic")
+        if entry.stage == REPLAY_STAGE and not topic:
+            report.skipped.append((entry, "a file or line `frontwire replay` rejected: fix it and replay "
+                                          "its directory again"))
+            continue
         if not isinstance(topic, str) or not topic:
             report.skipped.append((entry, "the dead letter does not say which topic the input came from"))
             continue
@@ -192,12 +228,10 @@ async def replay_dead_letters(settings: Settings, bootstrap: str, entries: list[
     messages, report = plan_replay(entries, input_topics, dry_run)
     if dry_run or not messages:
         return report
-    producer = make_producer(settings, bootstrap)
-    await producer.start()
-    try:
+    from workers.kafka.reach import started
+
+    async with started(make_producer(settings, bootstrap)) as producer:
         for message in messages:
             sent = await producer.send_and_wait(message.topic, message.value, key=message.key)
             report.positions.append(f"{message.topic}[{sent.partition}]@{sent.offset}")
-    finally:
-        await producer.stop()
     return report

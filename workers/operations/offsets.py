@@ -16,7 +16,8 @@ from aiokafka.structs import ConsumerRecord
 
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.lag import LagProbe, PartitionLag
-from workers.kafka.reading import FETCH_WAIT_MS, fetch_highwaters, stop_consumer
+from workers.kafka.reach import started
+from workers.kafka.reading import FETCH_WAIT_MS, fetch_highwaters
 from workers.settings import Settings
 from workers.topics import TopicSpec
 
@@ -77,15 +78,11 @@ async def wait_drained(settings: Settings, bootstrap: str, reads: list[tuple[str
 
 async def read_topic(settings: Settings, bootstrap: str, spec: TopicSpec) -> list[ConsumerRecord]:
     """Every retained message of a topic, to its true end, partition by partition in offset order."""
-    consumer = reader(settings, bootstrap)
-    await consumer.start()
     out: list[ConsumerRecord] = []
-    try:
+    async with started(reader(settings, bootstrap)) as consumer:
         parts = [TopicPartition(spec.name, p) for p in range(spec.partitions)]
         consumer.assign(parts)
         await consumer.seek_to_beginning(*parts)
         await read_to_end(consumer, parts, out.append)
-    finally:
-        await stop_consumer(consumer)
     out.sort(key=lambda m: (m.partition, m.offset))
     return out

@@ -19,11 +19,12 @@ from workers.stages import STAGE_NAMES, STAGES
 from workers.stage import StageSpec
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.lag import PartitionLag
-from workers.operations.deadletters import read_dead_letters
+from workers.kafka.reach import started
+from workers.operations.deadletters import REPLAY_STAGE, read_dead_letters
 from workers.operations.offsets import read_topic, true_end_offsets, true_lags
 from workers.render import safe
 from workers.settings import Settings
-from workers.topics import TopicSpec, load_topics
+from workers.topics import TopicSpec, load_topics, prefixed
 
 
 @dataclass
@@ -74,20 +75,23 @@ class PipelineStatus:
 
     stages: list[StageStatus]
     other_dead_letters: dict[str, int] = field(default_factory=dict)  # "stage/reason" -> count
+    replay_dead_letters: dict[str, int] = field(default_factory=dict)  # reason -> files/lines replay rejected
     sources: list[dict[str, Any]] = field(default_factory=list)  # live ingestion: each source's state record
     ingest_dead_letters: dict[str, int] = field(default_factory=dict)  # reason -> count (stage ingest)
 
     def to_dict(self) -> dict[str, Any]:
         return {"stages": [s.to_dict() for s in self.stages], "other_dead_letters": self.other_dead_letters,
+                "replay_dead_letters": self.replay_dead_letters,
                 "sources": self.sources, "ingest_dead_letters": self.ingest_dead_letters,
                 "lag": sum(s.lag for s in self.stages),
                 "dead_lettered": sum(sum(s.dead_letters.values()) for s in self.stages)
-                + sum(self.other_dead_letters.values()) + sum(self.ingest_dead_letters.values())}
+                + sum(self.other_dead_letters.values()) + sum(self.replay_dead_letters.values())
+                + sum(self.ingest_dead_letters.values())}
 
 
 def stages_of_group(group: str, prefix: str) -> list[str]:
     """The stages a worker's consumer group runs (see `workers.app.group_id`), or [] if not one of ours."""
-    head = f"{prefix}frontwire-"
+    head = prefixed(prefix, "frontwire-")
     if not group.startswith(head):
         return []
     label = group[len(head):]
@@ -99,12 +103,8 @@ def stages_of_group(group: str, prefix: str) -> list[str]:
 
 async def list_groups(settings: Settings, bootstrap: str) -> list[str]:
     """Consumer group ids the broker knows."""
-    admin = AIOKafkaAdminClient(**aiokafka_kwargs(settings, bootstrap), request_timeout_ms=15000)
-    await admin.start()
-    try:
+    async with started(AIOKafkaAdminClient(**aiokafka_kwargs(settings, bootstrap), request_timeout_ms=15000)) as admin:
         listed = await admin.list_consumer_groups()
-    finally:
-        await admin.close()
     return sorted({str(g[0]) for g in listed})
 
 
@@ -125,9 +125,11 @@ async def pipeline_status(settings: Settings, bootstrap: str) -> PipelineStatus:
     for spec in STAGES:
         out.append(_stage_status(spec, topics, ends, by_stage[spec.name], lags, dead_counts))
     others = {f"{stage}/{reason}": n for (stage, reason), n in sorted(dead_counts.items())
-              if stage not in STAGE_NAMES and stage != "ingest"}
+              if stage not in STAGE_NAMES and stage not in (REPLAY_STAGE, "ingest")}
+    replayed = {reason: n for (stage, reason), n in sorted(dead_counts.items()) if stage == REPLAY_STAGE}
     ingest_dead = {reason: n for (stage, reason), n in sorted(dead_counts.items()) if stage == "ingest"}
-    return PipelineStatus(out, others, await ingest_sources(settings, bootstrap, topics["ingest_state"]), ingest_dead)
+    return PipelineStatus(out, others, replayed,
+                          await ingest_sources(settings, bootstrap, topics["ingest_state"]), ingest_dead)
 
 
 async def ingest_sources(settings: Settings, bootstrap: str, spec: TopicSpec) -> list[dict[str, Any]]:
@@ -161,6 +163,11 @@ def _stage_status(spec: StageSpec, topics: dict[str, TopicSpec], ends: dict[tupl
 def format_status(status: PipelineStatus) -> str:
     """The status as text for a person, one block per stage."""
     lines: list[str] = []
+    if status.replay_dead_letters:
+        lines.append(f"{REPLAY_STAGE:<10} files and lines rejected by `frontwire replay` · "
+                     f"dead-lettered {sum(status.replay_dead_letters.values())}")
+        for reason, n in status.replay_dead_letters.items():
+            lines.append(f"    dead letters {safe(reason, 80)}: {n}")
     for s in status.stages:
         dead_total = sum(s.dead_letters.values())
         wrote = ", ".join(f"{role} {n}" for role, n in s.produced.items())

@@ -5,17 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 import orjson
 from aiokafka import AIOKafkaProducer
 
+from workers.binder import Incoming, dead_letter_for
 from workers.kafka.connection import aiokafka_kwargs
+from workers.kafka.reach import started
+from workers.operations.deadletters import REPLAY_STAGE
+from workers.records import DeadLetter, Rejection
+from workers.render import safe
 from workers.settings import Settings
 from workers.stage0_replay.core import ReplayItem, Skipped, read_replay_dir
 from workers.timeutil import utc_now_iso
+from workers.topics import load_topics
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +32,29 @@ class ReplayReport:
     """What a replay did."""
 
     published: list[str] = field(default_factory=list)  # article keys, in publish order
-    skipped: list[Skipped] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # each logged once and dead-lettered (stage replay)
 
     def summary(self) -> str:
-        lines = [f"published {len(self.published)} article(s), skipped {len(self.skipped)}"]
-        lines += [f"  skipped {s.origin}: {s.reason}" for s in self.skipped]
-        return "\n".join(lines)
+        """One line: what was published and skipped (each skip was logged once when it happened)."""
+        line = f"published {len(self.published)} article(s), skipped {len(self.skipped)}"
+        if self.skipped:
+            codes = Counter(s.code for s in self.skipped)
+            line += (" (" + ", ".join(f"{code} {n}" for code, n in sorted(codes.items())) + "; dead-lettered: "
+                     "`frontwire dlq list --stage replay`)")
+        return line
+
+
+def dead_letter_of(skipped: Skipped) -> DeadLetter:
+    """The dead letter of a file or line replay rejected: stage `replay`, its reason, and its content if read.
+
+    The key is where it came from (file name, or `file.jsonl:LINE`); it came from no topic.
+    """
+    record = dead_letter_for(REPLAY_STAGE, Incoming(None, None, None, skipped.origin.encode("utf-8"),
+                                                    skipped.content or b""),
+                             Rejection(skipped.code, skipped.reason))
+    if skipped.content is None:  # not read: a link, an oversize or unreadable file
+        record = replace(record, payload=None, payload_base64=None, payload_truncated=skipped.oversize)
+    return record
 
 
 def make_producer(settings: Settings, bootstrap: str) -> AIOKafkaProducer:
@@ -60,26 +84,31 @@ async def replay_directory(
     rate: float | None = None,
     on_item: Callable[[ReplayItem | Skipped], None] | None = None,
     after_each: Callable[[ReplayItem], "asyncio.Future[None] | None"] | None = None,
+    follow_symlinks: bool = False,
 ) -> ReplayReport:
     """Publish every article of `directory` to `topic` in lexical order.
 
     `rate` paces articles per second; `after_each` (if given) is awaited after each article is
-    acknowledged, e.g. to wait until the pipeline has consumed it.
+    acknowledged, e.g. to wait until the pipeline has consumed it. Every file or line rejected is
+    logged once and sent to the dead-letter topic (stage `replay`).
     """
     report = ReplayReport()
-    items = list(read_replay_dir(directory, settings.max_message_bytes))
-    producer = make_producer(settings, bootstrap)
-    await producer.start()
-    try:
-        started = time.monotonic()
+    deadletter = load_topics(settings.topics_file, settings.topic_prefix)["deadletter"].name
+    items = list(read_replay_dir(directory, settings.max_message_bytes, follow_symlinks=follow_symlinks))
+    async with started(make_producer(settings, bootstrap)) as producer:
+        started_at = time.monotonic()
         for item in items:
             if isinstance(item, Skipped):
                 report.skipped.append(item)
-                if item.warn:
-                    log.warning("replay skipped a file", extra={"file": item.origin, "reason": item.reason})
+                record = dead_letter_of(item)
+                await producer.send_and_wait(deadletter, orjson.dumps(record.to_dict()),
+                                             key=item.origin.encode("utf-8"))
+                log.warning(f"skipped {safe(item.origin, 200)}: {item.reason}",
+                            extra={"stage": REPLAY_STAGE, "file": item.origin, "reason": item.code,
+                                   "detail": item.reason})
             else:
                 if rate:
-                    due = started + len(report.published) / rate
+                    due = started_at + len(report.published) / rate
                     delay = due - time.monotonic()
                     if delay > 0:
                         await asyncio.sleep(delay)
@@ -91,6 +120,4 @@ async def replay_directory(
                         await waiting
             if on_item is not None:
                 on_item(item)
-    finally:
-        await producer.stop()
     return report
