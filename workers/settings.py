@@ -35,6 +35,14 @@ def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name}={raw!r} is not a number") from exc
 
 
+def _env_urls(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    urls = tuple(u for u in env.get(name, "").replace(",", " ").split() if u)
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(f"{name}: {url!r} is not an http(s) URL")
+    return urls
+
+
 class SettingsError(ValueError):
     """A setting in the environment has a value that cannot be used."""
 
@@ -82,6 +90,14 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("FRONTWIRE_DEDUP_KEEP_ARTICLES", "2000", "originals whose extracted article dedup keeps, to re-label one as a copy when an earlier original arrives after it"),
     Setting("FRONTWIRE_TIMELINE_MAX_REPORTS", "100", "reports kept per settlement timeline; older ones are folded into the status and a report older than them can no longer revise the history"),
     Setting("FRONTWIRE_DRAIN_TIMEOUT_S", "120", "how long `frontwire run` waits for the pipeline to drain"),
+    Setting("FRONTWIRE_BOARD_HOST", "127.0.0.1", "address `frontwire board` binds; 0.0.0.0 in containers"),
+    Setting("FRONTWIRE_BOARD_PORT", "8080", "port of `frontwire board` (its --port wins; 0 picks a free one)"),
+    Setting("FRONTWIRE_BOARD_MAX_ALERTS", "10000", "alert messages the board keeps in memory (feed and shift evidence); the oldest are forgotten first"),
+    Setting("FRONTWIRE_WEBHOOKS", "", "webhook subscriber URLs, separated by commas or spaces; each alert message is POSTed to each"),
+    Setting("FRONTWIRE_WEBHOOK_SECRET", "", "HMAC-SHA256 key of the X-Frontwire-Signature header (required with FRONTWIRE_WEBHOOKS; never logged)"),
+    Setting("FRONTWIRE_WEBHOOK_ATTEMPTS", "5", "tries per alert and subscriber before it is dead-lettered (stage webhook)"),
+    Setting("FRONTWIRE_WEBHOOK_BACKOFF_S", "1", "wait before a subscriber's second try, seconds; doubled before each next one, at most 60"),
+    Setting("FRONTWIRE_WEBHOOK_TIMEOUT_S", "10", "longest one webhook POST may take, seconds"),
 )
 
 
@@ -121,6 +137,14 @@ class Settings:
     dedup_keep_articles: int = 2000
     timeline_max_reports: int = 100
     drain_timeout_s: float = 120.0
+    board_host: str = "127.0.0.1"
+    board_port: int = 8080
+    board_max_alerts: int = 10_000
+    webhooks: tuple[str, ...] = field(default=(), repr=False)
+    webhook_secret: str = field(default="", repr=False)
+    webhook_attempts: int = 5
+    webhook_backoff_s: float = 1.0
+    webhook_timeout_s: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -160,6 +184,14 @@ class Settings:
             dedup_keep_articles=_env_int(env, "FRONTWIRE_DEDUP_KEEP_ARTICLES", d.dedup_keep_articles),
             timeline_max_reports=_env_int(env, "FRONTWIRE_TIMELINE_MAX_REPORTS", d.timeline_max_reports),
             drain_timeout_s=_env_float(env, "FRONTWIRE_DRAIN_TIMEOUT_S", d.drain_timeout_s),
+            board_host=_env_str(env, "FRONTWIRE_BOARD_HOST", d.board_host),
+            board_port=_env_int(env, "FRONTWIRE_BOARD_PORT", d.board_port),
+            board_max_alerts=_env_int(env, "FRONTWIRE_BOARD_MAX_ALERTS", d.board_max_alerts),
+            webhooks=_env_urls(env, "FRONTWIRE_WEBHOOKS"),
+            webhook_secret=_env_str(env, "FRONTWIRE_WEBHOOK_SECRET", d.webhook_secret),
+            webhook_attempts=max(1, _env_int(env, "FRONTWIRE_WEBHOOK_ATTEMPTS", d.webhook_attempts)),
+            webhook_backoff_s=_env_float(env, "FRONTWIRE_WEBHOOK_BACKOFF_S", d.webhook_backoff_s),
+            webhook_timeout_s=_env_float(env, "FRONTWIRE_WEBHOOK_TIMEOUT_S", d.webhook_timeout_s),
         )
 
     def redacted(self) -> dict[str, object]:
@@ -167,7 +199,11 @@ class Settings:
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = "***" if f.name == "sasl_password" and value else str(value)
+            secret = f.name in ("sasl_password", "webhook_secret")
+            if f.name == "webhooks":  # a subscriber URL may carry a token
+                out[f.name] = f"{len(value)} URL(s)"
+            else:
+                out[f.name] = "***" if secret and value else str(value)
         return out
 
 
