@@ -256,6 +256,24 @@ def broker(
         b.stop()
 
 
+@cli.command("webhooks")
+def webhooks_cmd() -> None:
+    """POST every alert, signed, to each FRONTWIRE_WEBHOOKS URL until interrupted (`frontwire board` does
+    this too when they are set); each subscriber apart, retried with backoff, then dead-lettered."""
+    from workers.settings import SettingsError
+    from workers.webhooks.dispatch import run_webhooks
+
+    settings = settings_or_exit()
+    if not settings.bootstrap_servers or not settings.webhooks:
+        typer.echo("error: set KAFKA_BOOTSTRAP_SERVERS and FRONTWIRE_WEBHOOKS (and FRONTWIRE_WEBHOOK_SECRET)", err=True)
+        raise typer.Exit(2)
+    try:
+        _run_until_signal(run_webhooks(settings, settings.bootstrap_servers))
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
 @topics_cli.command("apply")
 def topics_apply() -> None:
     """Create missing topics and report drift from topics.yaml (idempotent; never alters a topic)."""

@@ -44,8 +44,8 @@ def _cluster_settings(what: str) -> Settings:
 def _stage_option(stage: Optional[str]) -> Optional[str]:
     from workers.stages import STAGE_NAMES
 
-    if stage is not None and stage not in STAGE_NAMES:
-        typer.echo(f"error: unknown stage {stage!r}; stages are {', '.join(STAGE_NAMES)}", err=True)
+    if stage is not None and stage not in (*STAGE_NAMES, "webhook"):
+        typer.echo(f"error: unknown stage {stage!r}; stages are {', '.join(STAGE_NAMES)}, webhook", err=True)
         raise typer.Exit(2)
     return stage
 
@@ -105,7 +105,8 @@ def dlq_replay(
     """Re-publish the original payload of matching dead letters to the topic they came from, with their key.
 
     Each distinct input is published once per replay; replaying again is harmless (stages are idempotent).
-    An input that is still bad lands on the dead-letter topic again.
+    An input that is still bad lands on the dead-letter topic again. Dead letters of stage `webhook`
+    (an alert a subscriber never took) are POSTed again to that subscriber only.
     """
     from workers.stages import STAGES
     from workers.operations.deadletters import ReplayReport, read_dead_letters, replay_dead_letters, select
@@ -115,13 +116,26 @@ def dlq_replay(
     topics = load_topics(settings.topics_file, settings.topic_prefix)
     inputs = {topics[s.reads].name for s in STAGES}
 
-    async def go() -> ReplayReport:
+    async def go() -> list[ReplayReport]:
+        from workers.webhooks.replay import replay_webhooks
+
         entries = await read_dead_letters(settings, settings.bootstrap_servers, topics["deadletter"])
         chosen = select(entries, _stage_option(stage), reason)
-        return await replay_dead_letters(settings, settings.bootstrap_servers, chosen, inputs, dry_run=dry_run)
+        hooks = [e for e in chosen if e.stage == "webhook"]
+        others = [e for e in chosen if e.stage != "webhook"]
+        reports = []
+        if others or not hooks:
+            reports.append(await replay_dead_letters(settings, settings.bootstrap_servers, others, inputs,
+                                                     dry_run=dry_run))
+        if hooks:
+            reports.append(await replay_webhooks(settings, settings.bootstrap_servers, hooks, dry_run=dry_run))
+        return reports
 
-    report = asyncio.run(go())
-    typer.echo(report.summary())
+    for report in asyncio.run(go()):
+        typer.echo(report.summary())
+        for line in report.positions:
+            if not line.startswith(tuple(f"{t}[" for t in inputs)):
+                typer.echo(f"  {line}")
 
 
 def register(cli: typer.Typer) -> None:
