@@ -76,7 +76,7 @@ def _time_param(request: web.Request, name: str) -> str | None:
     try:
         return normalize_time(raw)
     except (ValueError, TypeError) as exc:
-        raise web.HTTPBadRequest(body=orjson.dumps({"error": f"{name}: not an ISO-8601 time"}),
+        raise web.HTTPBadRequest(text=orjson.dumps({"error": f"{name}: not an ISO-8601 time"}).decode(),
                                  content_type="application/json") from exc
 
 

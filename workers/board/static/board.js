@@ -139,7 +139,7 @@
         body.appendChild(el("div", { class: "shift withdrawn meta", text: "withdrawn by a late report: " +
           w.previous_status + " \u2192 " + w.new_status + (w.reason ? " (" + w.reason + ")" : "") }));
       });
-      if (markers[id]) map.panTo(markers[id].getLatLng());
+      if (markers[id] && !map.getBounds().contains(markers[id].getLatLng())) map.panTo(markers[id].getLatLng());
       $("history").focus();
     }).catch(function (e) { $("history-body").textContent = String(e.message || e); });
   }
@@ -238,12 +238,12 @@
 
   function init() {
     map = L.map("map", { zoomSnap: 0.25, attributionControl: false, keyboard: true, minZoom: 4, maxZoom: 12 });
-    map.setView([48.5, 31.5], 6);
+    var UKRAINE = [[44.3, 22.1], [52.4, 40.3]];
+    map.fitBounds(UKRAINE);
+    setTimeout(function () { map.invalidateSize(); map.fitBounds(UKRAINE, { padding: [6, 6] }); }, 0);
     fetch("/static/vendor/ukraine/ukraine.geojson").then(function (r) { return r.json(); }).then(function (g) {
       var layer = L.geoJSON(g, { style: { color: "#333", weight: 1.5, fillColor: "#fbfbf8", fillOpacity: 1 }, interactive: false }).addTo(map);
       layer.bringToBack();
-      map.invalidateSize();
-      map.fitBounds(layer.getBounds(), { padding: [8, 8] });
     });
     var legend = $("legend");
     ["ukrainian_control", "russian_control", "contested"].forEach(function (s) {
