@@ -101,7 +101,7 @@ def board_run(settings: Settings) -> Iterator[dict[str, str]]:
         proc.stderr.close()  # type: ignore[union-attr]
 
 
-def test_board_in_a_browser(board_run: dict[str, str], driver: Any, settings: Settings) -> None:
+def test_board_in_a_browser(driver: Any, board_run: dict[str, str], settings: Settings) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
