@@ -60,6 +60,12 @@ def run(
                                              help="Extraction processes beside the one running the other stages "
                                                   "(default: one per core but one, at least 1; the raw topic has 4 "
                                                   "partitions)."),
+    board: bool = typer.Option(False, "--board", help="Once drained, print the alerts and leave the broker, the "
+                                                      "workers and the status board up until interrupted (the "
+                                                      "board's address and KAFKA_BOOTSTRAP_SERVERS go to stderr)."),
+    port: Optional[int] = typer.Option(None, "--port", min=0, max=65535, metavar="PORT",
+                                       help="With --board: the board's port (default FRONTWIRE_BOARD_PORT; 0: any "
+                                            "free port)."),
     timeout: float = timeout_option(),
 ) -> None:
     """Run the whole pipeline on DIR and print the alerts it produced (embedded broker unless set).
@@ -78,29 +84,94 @@ def run(
     directory = _check_dir(directory or _default_dir())
     total = sum(1 for _ in read_replay_dir(directory, settings.max_message_bytes))
     bar = None if json_out else _progress(total, "replaying")
+
+    def show(result: Any) -> None:
+        nonlocal bar
+        if bar is not None:
+            bar.__exit__(None, None, None)
+            bar = None
+        if json_out:
+            import orjson
+
+            for alert in result.alerts:
+                sys.stdout.write(orjson.dumps(alert).decode() + "\n")
+            sys.stdout.flush()
+            return
+        typer.echo(result.replay.summary(), err=True)
+        revised = (f" ({result.late} sent late, {result.withdrawn} withdrawn on the topic)"
+                   if result.withdrawn or result.late else "")
+        typer.echo(f"{len(result.alerts)} alert(s) from {directory} in {result.seconds:.1f}s{revised}\n")
+        for alert in result.alerts:
+            typer.echo(alert_block(alert) + "\n")
+
     try:
         with bootstrap_servers(settings) as bootstrap:
-            result = on_broker(settings, bootstrap, timeout, lambda: run_pipeline(
+            async def hold(result: Any) -> None:
+                from workers.board.run import serve_board
+
+                show(result)
+                sys.stdout.flush()
+                await serve_board(settings, bootstrap, port,
+                                  announce=lambda b: typer.echo(f"KAFKA_BOOTSTRAP_SERVERS={bootstrap}\n"
+                                                                f"board at {b.url} (Ctrl-C to stop)", err=True))
+            result = on_broker(settings, bootstrap, timeout, lambda: _until_signal(run_pipeline(
                 settings, bootstrap, directory, rate=rate, on_item=(lambda _i: bar.update(1)) if bar else None,
-                plan=run_plan(extractors or default_extractors())))
+                plan=run_plan(extractors or default_extractors()), on_drained=hold if board else None)))
     except PipelineError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    if json_out:
-        import orjson
+    if result is None:
+        raise typer.Exit(130)  # interrupted
+    if not board:
+        show(result)
 
-        for alert in result.alerts:
-            sys.stdout.write(orjson.dumps(alert).decode() + "\n")
+
+async def _until_signal(coro: Any) -> Any:
+    """Await coro, cancelled cleanly by SIGINT or SIGTERM (then None)."""
+    import signal
+
+    task = asyncio.ensure_future(coro)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        return None
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+@cli.command("board", cls=PlainCommand)
+def board_cmd(
+    port: Optional[int] = typer.Option(None, "--port", min=0, max=65535, metavar="PORT",
+                                       help="Port to listen on (default FRONTWIRE_BOARD_PORT, 8080; 0: any free "
+                                            "port, printed on start)."),
+    timeout: float = timeout_option(),
+) -> None:
+    """Serve the status board (map, live feed, history), its HTTP API and webhooks, following the topics.
+
+    Reads the compacted status topic from its start, then follows the status and alerts topics. Needs
+    KAFKA_BOOTSTRAP_SERVERS (`frontwire run DIR --board` serves one on its embedded broker).
+    """
+    from workers.board.run import serve_board
+
+    settings = settings_or_exit()
+    if not settings.bootstrap_servers:
+        typer.echo("error: set KAFKA_BOOTSTRAP_SERVERS to the cluster to follow "
+                   "(`frontwire run DIR --board` serves a board on its embedded broker)", err=True)
+        raise typer.Exit(2)
+
+    def announce(b: Any) -> None:
+        typer.echo(f"board at {b.url}")
         sys.stdout.flush()
-        return
-    typer.echo(result.replay.summary(), err=True)
-    revised = f" ({result.late} sent late, {result.withdrawn} withdrawn on the topic)" if result.withdrawn or result.late else ""
-    typer.echo(f"{len(result.alerts)} alert(s) from {directory} in {result.seconds:.1f}s{revised}\n")
-    for alert in result.alerts:
-        typer.echo(alert_block(alert) + "\n")
+
+    on_broker(settings, settings.bootstrap_servers, timeout,
+              lambda: _until_signal(serve_board(settings, settings.bootstrap_servers, port, announce=announce)))
 
 
 @cli.command(cls=PlainCommand)
@@ -269,6 +340,25 @@ def broker(
         pass
     finally:
         b.stop()
+
+
+@cli.command("webhooks", cls=PlainCommand)
+def webhooks_cmd(timeout: float = timeout_option()) -> None:
+    """POST every alert, signed, to each FRONTWIRE_WEBHOOKS URL until interrupted (`frontwire board` does
+    this too when they are set); each subscriber apart, retried with backoff, then dead-lettered."""
+    from workers.settings import SettingsError
+    from workers.webhooks.dispatch import run_webhooks
+
+    settings = settings_or_exit()
+    if not settings.bootstrap_servers or not settings.webhooks:
+        typer.echo("error: set KAFKA_BOOTSTRAP_SERVERS and FRONTWIRE_WEBHOOKS (and FRONTWIRE_WEBHOOK_SECRET)", err=True)
+        raise typer.Exit(2)
+    try:
+        on_broker(settings, settings.bootstrap_servers, timeout,
+                  lambda: _until_signal(run_webhooks(settings, settings.bootstrap_servers)))
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 @topics_cli.command("apply", cls=PlainCommand)

@@ -22,6 +22,9 @@ STAGE_LIMITS = ("FRONTWIRE_SCHEMAS_DIR", "FRONTWIRE_DATA_DIR", "FRONTWIRE_MAX_RA
 WORKER = ("FRONTWIRE_WEB_PORT", "FRONTWIRE_WEB_HOST", "FRONTWIRE_FETCH_MAX_WAIT_MS", "FRONTWIRE_BROKER_WAIT_S",
           "FRONTWIRE_COMMIT_INTERVAL_S", "FRONTWIRE_SESSION_TIMEOUT_S", "FRONTWIRE_MAX_MESSAGE_BYTES")
 
+BOARD = ("FRONTWIRE_BOARD_HOST", "FRONTWIRE_BOARD_PORT", "FRONTWIRE_BOARD_MAX_ALERTS")
+WEBHOOKS = ("FRONTWIRE_WEBHOOKS", "FRONTWIRE_WEBHOOK_SECRET", "FRONTWIRE_WEBHOOK_ATTEMPTS", "FRONTWIRE_WEBHOOK_BACKOFF_S",
+            "FRONTWIRE_WEBHOOK_TIMEOUT_S")
 INGEST = ("FRONTWIRE_INGEST_CONTACT", "FRONTWIRE_INGEST_HOST_DELAY_S", "FRONTWIRE_INGEST_TIMEOUT_S",
           "FRONTWIRE_INGEST_RETRIES", "FRONTWIRE_INGEST_BACKOFF_S", "FRONTWIRE_INGEST_MAX_RETRY_AFTER_S",
           "FRONTWIRE_INGEST_MAX_REDIRECTS", "FRONTWIRE_INGEST_MAX_ATTEMPTS", "FRONTWIRE_INGEST_LEASE_S",
@@ -32,12 +35,14 @@ COMMAND_ENV: dict[str, dict[str, tuple[str, ...]]] = {
     "run": {"broker": CONNECTION, "topics": TOPICS,
             "run": ("FRONTWIRE_DRAIN_TIMEOUT_S", "FRONTWIRE_MAX_MESSAGE_BYTES", "FRONTWIRE_COMMIT_INTERVAL_S",
                     "FRONTWIRE_SESSION_TIMEOUT_S"),
-            "stages": STAGE_LIMITS, "logs": LOGS},
+            "stages": STAGE_LIMITS, "board (--board)": BOARD, "logs": LOGS},
     "replay": {"broker": CONNECTION, "topics": TOPICS, "replay": ("FRONTWIRE_MAX_MESSAGE_BYTES",), "logs": LOGS},
     "ingest": {"broker": CONNECTION, "topics": TOPICS, "ingest": INGEST, "logs": LOGS},
     "worker": {"broker": CONNECTION, "topics": TOPICS, "worker": WORKER, "stages": STAGE_LIMITS,
                "ingest (worker ingest)": ("FRONTWIRE_SOURCES_FILE", *INGEST), "logs": LOGS},
     "broker": {"logs": LOGS},
+    "board": {"broker": CONNECTION, "topics": TOPICS, "board": BOARD, "webhooks": WEBHOOKS, "logs": LOGS},
+    "webhooks": {"broker": CONNECTION, "topics": TOPICS, "webhooks": WEBHOOKS, "logs": LOGS},
     "topics apply": {"broker": CONNECTION, "topics": TOPICS, "logs": LOGS},
     "topics list": {"topics": TOPICS},
     "explain": {"stages": STAGE_LIMITS, "logs": LOGS},

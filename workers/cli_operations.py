@@ -46,7 +46,7 @@ def _stage_option(stage: Optional[str]) -> Optional[str]:
     from workers.operations.deadletters import REPLAY_STAGE
     from workers.stages import STAGE_NAMES
 
-    known = (REPLAY_STAGE, "ingest", *STAGE_NAMES)
+    known = (REPLAY_STAGE, "ingest", *STAGE_NAMES, "webhook")
     if stage is not None and stage not in known:
         typer.echo(f"error: unknown stage {stage!r}; stages are {', '.join(known)}", err=True)
         raise typer.Exit(2)
@@ -129,7 +129,8 @@ def dlq_replay(
     """Re-publish the original payload of matching dead letters to the topic they came from, with their key.
 
     Each distinct input is published once per replay; replaying again is harmless (stages are idempotent).
-    An input that is still bad lands on the dead-letter topic again.
+    An input that is still bad lands on the dead-letter topic again. Dead letters of stage `webhook`
+    (an alert a subscriber never took) are POSTed again to that subscriber only.
     """
     from workers.stages import STAGES
     from workers.operations.deadletters import (ReplayReport, known_reasons, read_dead_letters,
@@ -141,20 +142,34 @@ def dlq_replay(
     inputs = {topics[s.reads].name for s in STAGES}
     chosen_stage = _stage_option(stage)
 
-    async def go() -> ReplayReport | set[str]:
+    async def go() -> list[ReplayReport] | set[str]:
+        from workers.webhooks.replay import replay_webhooks
+
         entries = await read_dead_letters(settings, settings.bootstrap_servers, topics["deadletter"])
         present = {e.reason for e in entries}
         if reason not in known_reasons() and reason not in present:
             return present
         chosen = select(entries, chosen_stage, reason)
-        return await replay_dead_letters(settings, settings.bootstrap_servers, chosen, inputs, dry_run=dry_run)
+        hooks = [e for e in chosen if e.stage == "webhook"]
+        others = [e for e in chosen if e.stage != "webhook"]
+        reports = []
+        if others or not hooks:
+            reports.append(await replay_dead_letters(settings, settings.bootstrap_servers, others, inputs,
+                                                     dry_run=dry_run))
+        if hooks:
+            reports.append(await replay_webhooks(settings, settings.bootstrap_servers, hooks, dry_run=dry_run))
+        return reports
 
-    report = on_broker(settings, settings.bootstrap_servers, timeout, go)
-    if isinstance(report, set):
+    reports = on_broker(settings, settings.bootstrap_servers, timeout, go)
+    if isinstance(reports, set):
         typer.echo(f"error: unknown reason {reason!r}; known reasons: {', '.join(known_reasons())}"
-                   + (f"; on the topic now: {', '.join(sorted(report))}" if report else ""), err=True)
+                   + (f"; on the topic now: {', '.join(sorted(reports))}" if reports else ""), err=True)
         raise typer.Exit(2)
-    typer.echo(report.summary())
+    for report in reports:
+        typer.echo(report.summary())
+        for line in report.positions:
+            if not line.startswith(tuple(f"{t}[" for t in inputs)):
+                typer.echo(f"  {line}")
 
 
 def register(cli: typer.Typer) -> None:

@@ -10,7 +10,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 import orjson
 
@@ -113,13 +113,16 @@ def run_plan(extractors: int = 1) -> list[list[str]]:
 
 async def run_pipeline(settings: Settings, bootstrap: str, directory: Path, *, rate: float | None = None,
                        on_item: Callable[[ReplayItem | Skipped], None] | None = None,
-                       plan: list[list[str]] | None = None) -> RunResult:
+                       plan: list[list[str]] | None = None,
+                       on_drained: Callable[[RunResult], Awaitable[None]] | None = None) -> RunResult:
     """Run every stage on `bootstrap`, replay `directory` at full speed (or `rate`), wait for the drain, return the alerts.
 
     Articles flow through the stages concurrently and in any order; the alerts do not depend on it
     (event time: CONTRACT §3), so the result is the live alert set whatever the order of arrival.
     `plan` lists the worker processes by their stages (default `run_plan()`); each set of stages is its
     own consumer group, and processes with the same stages share their group's partitions.
+    `on_drained`, when given, is awaited with the result once the pipeline has drained, while the workers
+    still run (`run --board` serves the board there until interrupted).
     """
     started = time.monotonic()
     topics = load_topics(settings.topics_file, settings.topic_prefix)
@@ -148,6 +151,10 @@ async def run_pipeline(settings: Settings, bootstrap: str, directory: Path, *, r
         after = await end_offsets(settings, bootstrap, topics["alerts"])
         result.messages = [orjson.loads(value) for _, value in await read_range(settings, bootstrap, topics["alerts"],
                                                                                  before, after)]
+        result.alerts = live_alerts(result.messages)
+        result.seconds = time.monotonic() - started
+        if on_drained is not None:
+            await on_drained(result)
     finally:
         for code in stop_workers(workers):
             if code not in (0, -signal.SIGTERM):

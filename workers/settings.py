@@ -55,6 +55,12 @@ def _env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[
     if value not in choices:
         raise SettingsError(f"{name}={value!r} is not one of {', '.join(choices)}")
     return value
+def _env_urls(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    urls = tuple(u for u in env.get(name, "").replace(",", " ").split() if u)
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(f"{name}: {url!r} is not an http(s) URL")
+    return urls
 
 
 class SettingsError(ValueError):
@@ -117,6 +123,14 @@ SETTINGS_DOC: tuple[Setting, ...] = (
     Setting("FRONTWIRE_INGEST_LEASE_S", "600", "how long an ingest process holds an article it is fetching before another process may take it over, seconds"),
     Setting("FRONTWIRE_INGEST_FAILING_LOG_S", "3600", "a source failing this long is logged once more (at ERROR), then not again until it recovers, seconds"),
     Setting("FRONTWIRE_INGEST_ALLOW_PRIVATE", "0", "1 allows feeds and pages on private, loopback and link-local addresses (tests, an intranet mirror)"),
+    Setting("FRONTWIRE_BOARD_HOST", "127.0.0.1", "address `frontwire board` binds; 0.0.0.0 in containers"),
+    Setting("FRONTWIRE_BOARD_PORT", "8080", "port of `frontwire board` (its --port wins; 0 picks a free one)"),
+    Setting("FRONTWIRE_BOARD_MAX_ALERTS", "10000", "alert messages the board keeps in memory (feed and shift evidence); the oldest are forgotten first"),
+    Setting("FRONTWIRE_WEBHOOKS", "", "webhook subscriber URLs, separated by commas or spaces; each alert message is POSTed to each"),
+    Setting("FRONTWIRE_WEBHOOK_SECRET", "", "HMAC-SHA256 key of the X-Frontwire-Signature header (required with FRONTWIRE_WEBHOOKS; never logged)"),
+    Setting("FRONTWIRE_WEBHOOK_ATTEMPTS", "5", "tries per alert and subscriber before it is dead-lettered (stage webhook)"),
+    Setting("FRONTWIRE_WEBHOOK_BACKOFF_S", "1", "wait before a subscriber's second try, seconds; doubled before each next one, at most 60"),
+    Setting("FRONTWIRE_WEBHOOK_TIMEOUT_S", "10", "longest one webhook POST may take, seconds"),
 )
 
 
@@ -169,6 +183,14 @@ class Settings:
     ingest_lease_s: float = 600.0
     ingest_failing_log_s: float = 3600.0
     ingest_allow_private: bool = False
+    board_host: str = "127.0.0.1"
+    board_port: int = 8080
+    board_max_alerts: int = 10_000
+    webhooks: tuple[str, ...] = field(default=(), repr=False)
+    webhook_secret: str = field(default="", repr=False)
+    webhook_attempts: int = 5
+    webhook_backoff_s: float = 1.0
+    webhook_timeout_s: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -221,6 +243,14 @@ class Settings:
             ingest_lease_s=_env_float(env, "FRONTWIRE_INGEST_LEASE_S", d.ingest_lease_s),
             ingest_failing_log_s=_env_float(env, "FRONTWIRE_INGEST_FAILING_LOG_S", d.ingest_failing_log_s),
             ingest_allow_private=_env_bool(env, "FRONTWIRE_INGEST_ALLOW_PRIVATE", d.ingest_allow_private),
+            board_host=_env_str(env, "FRONTWIRE_BOARD_HOST", d.board_host),
+            board_port=_env_int(env, "FRONTWIRE_BOARD_PORT", d.board_port),
+            board_max_alerts=_env_int(env, "FRONTWIRE_BOARD_MAX_ALERTS", d.board_max_alerts),
+            webhooks=_env_urls(env, "FRONTWIRE_WEBHOOKS"),
+            webhook_secret=_env_str(env, "FRONTWIRE_WEBHOOK_SECRET", d.webhook_secret),
+            webhook_attempts=max(1, _env_int(env, "FRONTWIRE_WEBHOOK_ATTEMPTS", d.webhook_attempts)),
+            webhook_backoff_s=_env_float(env, "FRONTWIRE_WEBHOOK_BACKOFF_S", d.webhook_backoff_s),
+            webhook_timeout_s=_env_float(env, "FRONTWIRE_WEBHOOK_TIMEOUT_S", d.webhook_timeout_s),
         )
 
     def redacted(self) -> dict[str, object]:
@@ -228,7 +258,11 @@ class Settings:
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = "***" if f.name == "sasl_password" and value else str(value)
+            secret = f.name in ("sasl_password", "webhook_secret")
+            if f.name == "webhooks":  # a subscriber URL may carry a token
+                out[f.name] = f"{len(value)} URL(s)"
+            else:
+                out[f.name] = "***" if secret and value else str(value)
         return out
 
 

@@ -35,13 +35,14 @@ DECODING_REASONS = ("not_bytes", "not_utf8", "invalid_json", "empty_message", "s
 
 def known_reasons() -> tuple[str, ...]:
     """Every reason a dead letter can have (a unit test checks the code gives no other): decoding (any
-    stage), extraction, a stage that raised, the files and lines replay rejects, and live ingestion's
-    (plus `http_NNN`, a final HTTP status)."""
+    stage), extraction, a stage that raised, the files and lines replay rejects, live ingestion's
+    (plus `http_NNN`, a final HTTP status) and a webhook subscriber that never took an alert."""
     from workers.stage0_ingest.core import INGEST_REASONS
     from workers.stage1_extract.core import REJECTION_REASONS as EXTRACTION_REASONS  # imports trafilatura
+    from workers.webhooks.dispatch import REASON as WEBHOOK_REASON
 
     return tuple(dict.fromkeys((*DECODING_REASONS, *EXTRACTION_REASONS, "stage_error", *REPLAY_REASONS,
-                                *INGEST_REASONS)))
+                                *INGEST_REASONS, WEBHOOK_REASON)))
 
 
 @dataclass(frozen=True)

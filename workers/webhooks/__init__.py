@@ -1,0 +1,1 @@
+"""Webhooks: every alert message POSTed, signed, to each subscriber URL; retried, then dead-lettered."""
