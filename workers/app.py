@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from workers.binder import bind_stage
+from workers.registry import make_stage
 from workers.settings import Settings
-from workers.stages import STAGE_NAMES, make_stage, stage_specs
+from workers.stages import STAGE_NAMES, stage_specs
 from workers.topics import load_topics
 
 STREAM_BUFFER_MAXSIZE = 64

@@ -263,14 +263,14 @@ def eval_cmd(
                                                                "(slower; mentions still in-process)."),
 ) -> None:
     """Score scenarios against their gold.json: alert P/R, final status, mention P/R (CONTRACT §5)."""
-    from workers.evaluate import evaluate_in_process, format_table, gold_scenarios
+    from workers.evaluate import evaluate_scenarios, format_table, gold_scenarios
 
     settings = settings_or_exit()
     scenarios = gold_scenarios(_check_dir(directory))
     if not scenarios:
         typer.echo(f"error: no gold.json in {directory} or its sub-folders", err=True)
         raise typer.Exit(2)
-    scores = [evaluate_in_process(s, settings) for s in scenarios]
+    scores = evaluate_scenarios(scenarios, settings)
     typer.echo("in-process chain (the stage cores, no broker):")
     typer.echo(format_table(scores, verbose))
     if broker_mode:
