@@ -72,7 +72,7 @@ def _add_pages(app: Any, stages: list[str], settings: Settings) -> None:
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     from workers.metrics import stage_metrics
-    from workers.operations.lag_metrics import lag_metrics_for
+    from workers.kafka.lag_metrics import lag_metrics_for
 
     lag = lag_metrics_for(app, settings, stages)
 

@@ -23,8 +23,8 @@ from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 import orjson
 
+from workers.kafka.ledger import AssignmentLedger, ledger_for
 from workers.metrics import stage_metrics
-from workers.operations.ledger import AssignmentLedger, ledger_for
 from workers.records import DeadLetter, Rejection
 from workers.schemas import SchemaViolation, validate
 from workers.settings import Settings

@@ -38,9 +38,9 @@ from workers.app import group_id
 from workers.stages import STAGE_NAMES, STAGES
 from workers.cli_operations import register
 from workers.kafka.broker import EmbeddedBroker, free_port
+from workers.kafka.lag_metrics import LagMetrics
+from workers.kafka.ledger import PublishedLedger
 from workers.operations.deadletters import DeadLetterEntry, read_dead_letters
-from workers.operations.lag_metrics import LagMetrics
-from workers.operations.ledger import PublishedLedger
 from workers.operations.offsets import read_topic, true_lags, wait_drained
 from workers.operations.status import pipeline_status
 from workers.pipeline import spawn_worker, stage_reads, stop_worker
