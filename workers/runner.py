@@ -18,14 +18,13 @@ from typing import Any, Awaitable, Callable, Iterator
 
 from workers.app import build_app
 from workers.kafka.admin import ApplyReport, apply_topics
+from workers.kafka.retry import backoff_delays
 from workers.logs import logging_config
 from workers.settings import Settings
 from workers.topics import load_topics
 
 log = logging.getLogger(__name__)
 
-FIRST_DELAY_S = 0.5
-MAX_DELAY_S = 5.0
 ATTEMPT_TIMEOUT_S = 20.0
 
 
@@ -60,14 +59,6 @@ def _quiet_client_logs() -> Iterator[None]:
         yield
     finally:
         client_log.setLevel(level)
-
-
-def backoff_delays(first_s: float = FIRST_DELAY_S, cap_s: float = MAX_DELAY_S) -> Iterator[float]:
-    """0.5, 1, 2, 4, 5, 5, … seconds: doubling from `first_s`, capped at `cap_s`."""
-    delay = first_s
-    while True:
-        yield min(delay, cap_s)
-        delay = min(delay * 2.0, cap_s)
 
 
 def wait_for_broker(settings: Settings, bootstrap: str, *, timeout_s: float | None = None,

@@ -45,7 +45,8 @@ from workers.operations.offsets import read_topic, true_lags, wait_drained
 from workers.operations.status import pipeline_status
 from workers.pipeline import spawn_worker, stage_reads, stop_worker
 from workers.records import Claim, ExtractedArticle, NormalizedArticle, RawArticle, Rejection
-from workers.runner import BrokerUnavailable, backoff_delays, wait_for_broker
+from workers.kafka.retry import backoff_delays
+from workers.runner import BrokerUnavailable, wait_for_broker
 from workers.settings import PROJECT_ROOT, Settings
 from workers.stage0_replay.publish import replay_directory
 from workers.stage5_alerts.core import alert_id_for, live_alerts
