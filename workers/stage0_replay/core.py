@@ -12,6 +12,7 @@ from typing import Any, Iterator
 import orjson
 
 from workers.records import RawArticle
+from workers.settings import setting_default
 from workers.timeutil import normalize_time, to_iso
 
 ARTICLE_TYPES = {".txt": "text/plain", ".html": "text/html"}
@@ -132,7 +133,7 @@ def articles_from_jsonl(path: Path, max_bytes: int) -> Iterator[ReplayItem | Ski
             yield ReplayItem(origin, key.encode(), value)
 
 
-def read_replay_dir(directory: Path, max_bytes: int = 8_000_000) -> Iterator[ReplayItem | Skipped]:
+def read_replay_dir(directory: Path, max_bytes: int = setting_default("max_message_bytes")) -> Iterator[ReplayItem | Skipped]:
     """Every article of `directory` in lexical order of file names, or why it was skipped."""
     for path in sorted(p for p in Path(directory).iterdir() if p.is_file()):
         name = path.name
