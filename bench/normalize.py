@@ -54,9 +54,10 @@ def main() -> None:
     loads = 2 if args.quick else 5
     rounds = 3 if args.quick else 20
 
+    sys.path.insert(0, str(ROOT))  # tests/support: the gold-set reader and scorer
+    from tests.support.mentions import evaluate, gold_articles
     from workers.stage3_normalize.cache import load_gazetteer
     from workers.stage3_normalize.core import find_mentions
-    from workers.stage3_normalize.evaluation import evaluate, gold_articles
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, quick={args.quick}")
     with tempfile.TemporaryDirectory() as tmp:

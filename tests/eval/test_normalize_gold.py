@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.stage3_normalize.evaluation import evaluate, gold_articles
+from tests.support.mentions import evaluate, gold_articles
 from workers.stage3_normalize.gazetteer import Gazetteer
 
 pytestmark = pytest.mark.eval
