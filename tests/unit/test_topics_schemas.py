@@ -106,3 +106,25 @@ def test_republication_fields_round_trip_and_match_their_schemas():
     claim.duplicate_of = "a1"
     validate(SETTINGS.schemas_dir, "claim", claim.to_dict())
     assert Claim.from_dict(claim.to_dict()).duplicate_of == "a1"
+
+
+def test_the_stage_graph_and_decoders_agree_with_topics_yaml():
+    """topics.yaml's writer/readers and value schemas say what the Stage specs and decoders do."""
+    from workers.registry import make_stage
+
+    topics = load_topics(SETTINGS.topics_file)
+    for spec in STAGES:
+        stage = make_stage(spec.name, SETTINGS)
+        assert set(stage.decoders) == set(spec.inputs), spec.name
+        for role in spec.inputs:
+            assert spec.name in topics[role].readers, (spec.name, role)
+            assert stage.decoders[role][0] == topics[role].value_schema, (spec.name, role)
+        for role in spec.writes:
+            assert spec.name in topics[role].writer, (spec.name, role)
+    for role, topic in topics.items():
+        for reader in topic.readers:
+            spec = next((s for s in STAGES if s.name == reader), None)
+            assert spec is None or role in (*spec.inputs, spec.table), (role, reader)
+        for writer in topic.writer:
+            spec = next((s for s in STAGES if s.name == writer), None)
+            assert spec is None or role in (*spec.writes, spec.table, "deadletter"), (role, writer)
