@@ -80,7 +80,7 @@ class StageHarness:
         stage.open(state if state is not None else {})
         ledgers = {role: TopicLedger(self, role, id_field) for role, id_field in stage.unique_ids.items()}
         io = StageIO(stage.spec.name, self._send, sleep=self._sleep)
-        self.runner = StageRunner(stage, self.settings.schemas_dir, io, ledgers)  # type: ignore[arg-type]
+        self.runner = StageRunner(stage, self.settings.schemas_dir, io, dict(ledgers))
 
     @property
     def state(self) -> Any:
