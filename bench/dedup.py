@@ -2,7 +2,7 @@
 
     python bench/dedup.py [--n 100000] [--quick] [--compare-datasketch]
 
-A stream of generated war-news articles (workers/stage2_dedup/synthetic.py) goes through
+A stream of generated war-news articles (tests/support/synthetic.py) goes through
 `DedupIndex.check` + `remember` + `expire`, as the agent would call them: 80% new stories, 20%
 republications of one of the last 500 stories (new headline, 5% of words changed, paragraphs
 reordered, footer), published over five days, all remembered (the window is on processing time).
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from workers.records import ExtractedArticle  # noqa: E402
 from workers.stage2_dedup import minhash  # noqa: E402
 from workers.stage2_dedup.core import DOC_PREFIX, DedupConfig, DedupIndex, parse_time  # noqa: E402
-from workers.stage2_dedup.synthetic import AGENCIES, Voice, make_event, republish, write_article  # noqa: E402
+from tests.support.synthetic import AGENCIES, Voice, make_event, republish, write_article  # noqa: E402
 
 START = parse_time("2024-02-01T00:00:00Z") or 0.0
 SPAN_S = 5 * 86400.0

@@ -31,7 +31,7 @@ def rss_mb():
 
 rss0 = rss_mb()
 t0 = time.perf_counter()
-from workers.stage3_normalize.gazetteer import load_gazetteer
+from workers.stage3_normalize.cache import load_gazetteer
 gaz = load_gazetteer(Path(sys.argv[1]))
 t1 = time.perf_counter()
 print(json.dumps({"load_s": t1 - t0, "rss_before_mb": rss0, "rss_after_mb": rss_mb(), "n": len(gaz)}))
@@ -54,15 +54,16 @@ def main() -> None:
     loads = 2 if args.quick else 5
     rounds = 3 if args.quick else 20
 
-    from workers.stage3_normalize import gazetteer as gz
+    sys.path.insert(0, str(ROOT))  # tests/support: the gold-set reader and scorer
+    from tests.support.mentions import evaluate, gold_articles
+    from workers.stage3_normalize.cache import load_gazetteer
     from workers.stage3_normalize.core import find_mentions
-    from workers.stage3_normalize.evaluation import evaluate, gold_articles
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, quick={args.quick}")
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)
         t0 = time.perf_counter()
-        gaz = gz.load_gazetteer(cache)  # empty cache dir: builds and writes the cache
+        gaz = load_gazetteer(cache)  # empty cache dir: builds and writes the cache
         build_s = time.perf_counter() - t0
         pickle_mb = sum(p.stat().st_size for p in cache.glob("gazetteer-*.pickle")) / 1e6
         n_keys = len(gaz.exact) + len(gaz.loose)
@@ -82,9 +83,8 @@ def main() -> None:
               f"median {sorted(c['load_s'] for c in children)[loads // 2]:.2f} s")
         print(f"memory: RSS {rss['rss_before_mb']:.0f} MB before, {rss['rss_after_mb']:.0f} MB after loading "
               f"(+{rss['rss_after_mb'] - rss['rss_before_mb']:.0f} MB: gazetteer plus imports)")
-        gz.clear_memo()
         t0 = time.perf_counter()
-        gz.load_gazetteer(cache)
+        load_gazetteer(cache)
         print(f"cached load in-process (unpickle only): {time.perf_counter() - t0:.2f} s")
 
     dirs = _gold_dirs()

@@ -214,7 +214,8 @@ def _render_kubectl(directory: Path) -> list[dict[str, Any]]:
     return [d for d in yaml.safe_load_all(proc.stdout) if d]
 
 
-_SUPPORTED_KEYS = {"apiVersion", "kind", "labels", "resources", "configMapGenerator", "secretGenerator", "images"}
+_SUPPORTED_KEYS = {"apiVersion", "kind", "labels", "resources", "configMapGenerator", "secretGenerator", "images",
+                   "nameSuffix", "patches"}
 
 
 def _generated(gen: dict[str, Any], directory: Path, kind: str) -> dict[str, Any]:
@@ -259,8 +260,42 @@ def _set_images(doc: dict[str, Any], images: list[dict[str, Any]]) -> None:
                     else image.get("newName", name)
 
 
+def _json_patch(doc: dict[str, Any], operations: list[dict[str, Any]]) -> None:
+    """Apply JSON Patch (RFC 6902) add, replace and remove operations to `doc` in place."""
+    for operation in operations:
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in operation["path"].lstrip("/").split("/")]
+        parent: Any = doc
+        for part in parts[:-1]:
+            parent = parent[int(part)] if isinstance(parent, list) else parent[part]
+        last: Any = int(parts[-1]) if isinstance(parent, list) and parts[-1] != "-" else parts[-1]
+        kind = operation["op"]
+        if kind == "remove":
+            del parent[last]
+        elif kind == "add" and isinstance(parent, list):
+            parent.insert(len(parent) if last == "-" else last, copy.deepcopy(operation["value"]))
+        elif kind in ("add", "replace"):
+            if kind == "replace" and (last not in parent if isinstance(parent, dict) else last >= len(parent)):
+                raise KeyError(f"replace of a missing {operation['path']}")
+            parent[last] = copy.deepcopy(operation["value"])
+        else:
+            raise NotImplementedError(f"JSON Patch op {kind!r} needs kubectl kustomize")
+
+
+def _patch(docs: list[dict[str, Any]], entry: dict[str, Any]) -> None:
+    """One `patches:` entry: an inline JSON Patch applied to the documents its target selects."""
+    operations = yaml.safe_load(entry["patch"])
+    if not isinstance(operations, list) or "path" in entry:
+        raise NotImplementedError("only inline JSON Patch entries render without kubectl kustomize")
+    target = entry.get("target", {})
+    for doc in docs:
+        if all(doc.get(key) == target[key] for key in ("kind",) if key in target) and \
+                ("name" not in target or doc["metadata"]["name"] == target["name"]):
+            _json_patch(doc, operations)
+
+
 def render_python(directory: Path = K8S_BASE) -> list[dict[str, Any]]:
-    """A minimal kustomize for the base (resources, generators without hash suffix, labels, images).
+    """A minimal kustomize for the base (resources, generators without hash suffix, inline JSON patches, a
+    name suffix, labels, images).
 
     Used where kubectl is missing; an unsupported kustomization key is an error, not a guess.
     """
@@ -275,6 +310,13 @@ def render_python(directory: Path = K8S_BASE) -> list[dict[str, Any]]:
     docs.extend(_generated(g, directory, "ConfigMap") for g in kz.get("configMapGenerator", []))
     docs.extend(_generated(g, directory, "Secret") for g in kz.get("secretGenerator", []))
     docs = copy.deepcopy(docs)
+    for entry in kz.get("patches", []):
+        _patch(docs, entry)
+    if kz.get("nameSuffix"):
+        if kz.get("configMapGenerator") or kz.get("secretGenerator"):
+            raise NotImplementedError(f"{directory}: a name suffix over generated names needs kubectl kustomize")
+        for doc in docs:
+            doc["metadata"]["name"] += kz["nameSuffix"]
     for entry in kz.get("labels", []):
         for doc in docs:
             _set_labels(doc, entry.get("pairs", {}), bool(entry.get("includeSelectors")),

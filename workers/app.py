@@ -12,8 +12,9 @@ from typing import Any
 
 from workers.binder import bind_stage
 from workers.readiness import Readiness, attach
+from workers.registry import make_stage
 from workers.settings import Settings
-from workers.stages import STAGE_NAMES, make_stage, stage_specs
+from workers.stages import STAGE_NAMES, stage_specs
 from workers.topics import load_topics, prefixed
 
 STREAM_BUFFER_MAXSIZE = 64
@@ -75,7 +76,7 @@ def _add_pages(app: Any, stages: list[str], settings: Settings, readiness: Readi
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     from workers.metrics import stage_metrics
-    from workers.operations.lag_metrics import lag_metrics_for
+    from workers.kafka.lag_metrics import lag_metrics_for
 
     lag = lag_metrics_for(app, settings, stages)
 

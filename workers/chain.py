@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from workers.records import Claim, ExtractedArticle, Mention, NormalizedArticle, RawArticle, Rejection
+from workers.registry import make_stage
 from workers.settings import Settings
 from workers.stage import Stage
 from workers.stage0_replay.core import ReplayItem, Skipped, article_from_file, read_replay_dir
 from workers.stage3_normalize.gazetteer import Gazetteer
+from workers.stage3_normalize.profiles import profiles_of
 from workers.stage3_normalize.stage import NormalizeStage
-from workers.stage4_claims.stage import analyse
+from workers.stage4_claims.stage import ClaimsStage, analyse
 from workers.stage5_alerts.core import SettlementState, live_alerts
-from workers.stages import STAGE_NAMES, make_stage
+from workers.stages import STAGE_NAMES
 
 
 @dataclass
@@ -46,13 +48,19 @@ class ArticleTrace:
 
 
 class Chain:
-    """Every stage, opened once with in-memory state, fed one raw article at a time."""
+    """Every stage, opened once with in-memory state, fed one raw article at a time.
+
+    Given a `gazetteer`, the normalize and claims stages use it (and its profiles) instead of loading
+    them from the settings' data directory.
+    """
 
     def __init__(self, settings: Settings, gazetteer: Gazetteer | None = None) -> None:
         self.settings = settings
+        self.claims = ClaimsStage(settings, profiles=profiles_of(gazetteer) if gazetteer is not None else None)
+        given: dict[str, Stage] = {"normalize": NormalizeStage(settings, gazetteer=gazetteer), "claims": self.claims}
         self.stages: dict[str, Stage] = {}
         for name in STAGE_NAMES:
-            stage = NormalizeStage(settings, gazetteer=gazetteer) if name == "normalize" else make_stage(name, settings)
+            stage = given.get(name) or make_stage(name, settings)
             stage.open({})
             self.stages[name] = stage
         self._reader_of = {role: stage for stage in self.stages.values() for role in stage.spec.inputs}
@@ -94,7 +102,7 @@ class Chain:
         trace.extracted = ExtractedArticle.from_dict(result.emits[0].value)
         normalized = NormalizedArticle.from_dict(self.stages["normalize"].step("unique", trace.extracted).emits[0].value)
         trace.mentions = normalized.mentions
-        trace.claims, trace.verdicts = analyse(normalized)
+        trace.claims, trace.verdicts = analyse(normalized, self.claims.profiles)
         return trace
 
     @staticmethod

@@ -466,7 +466,7 @@ def eval_cmd(
     timeout: float = timeout_option(),
 ) -> None:
     """Score scenarios against their gold.json: alert P/R, final status, mention P/R (CONTRACT §5)."""
-    from workers.evaluate import evaluate_in_process, format_table, gold_scenarios
+    from workers.evaluate import evaluate_scenarios, format_table, gold_scenarios
 
     settings = settings_or_exit()
     scenarios = gold_scenarios(_check_dir(directory))
@@ -475,7 +475,7 @@ def eval_cmd(
         raise typer.Exit(2)
     if broker_mode and settings.bootstrap_servers:  # fail in one line now, not after the in-process scores
         on_broker(settings, settings.bootstrap_servers, timeout, lambda: asyncio.sleep(0))
-    scores = [evaluate_in_process(s, settings) for s in scenarios]
+    scores = evaluate_scenarios(scenarios, settings)
     typer.echo("in-process chain (the stage cores, no broker):")
     typer.echo(format_table(scores, verbose))
     if broker_mode:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from workers.chain import ArticleTrace, directory_alerts, run_directory
+from workers.stage3_normalize.gazetteer import Gazetteer
 from workers.stage5_alerts.core import live_alerts
 from workers.settings import Settings
 
@@ -102,7 +103,15 @@ def score_scenario(name: str, gold: dict[str, Any], alerts: Iterable[tuple[int, 
     return score
 
 
-def evaluate_in_process(scenario: Path, settings: Settings, gazetteer: Any = None) -> ScenarioScore:
+def evaluate_scenarios(scenarios: list[Path], settings: Settings) -> list[ScenarioScore]:
+    """Score each scenario in-process, with the gazetteer of the settings' data directory loaded once."""
+    from workers.stage3_normalize.cache import load_gazetteer
+
+    gazetteer = load_gazetteer(settings.data_dir / "gazetteer")
+    return [evaluate_in_process(s, settings, gazetteer) for s in scenarios]
+
+
+def evaluate_in_process(scenario: Path, settings: Settings, gazetteer: Gazetteer | None = None) -> ScenarioScore:
     """Run one scenario through the in-process chain and score it."""
     gold = json.loads((scenario / "gold.json").read_text(encoding="utf-8"))
     traces, chain = run_directory(scenario, settings, gazetteer)
@@ -152,7 +161,7 @@ def format_table(scores: list[ScenarioScore], verbose: bool = False) -> str:
 def main(argv: list[str] | None = None) -> int:  # `python -m workers.evaluate DIR` for quick iteration
     args = sys.argv[1:] if argv is None else argv
     settings = Settings.from_env()
-    scores = [evaluate_in_process(s, settings) for s in gold_scenarios(Path(args[0]))]
+    scores = evaluate_scenarios(gold_scenarios(Path(args[0])), settings)
     print(format_table(scores, verbose="-v" in args))
     return 0
 

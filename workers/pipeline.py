@@ -17,7 +17,7 @@ import orjson
 from workers.app import group_id
 from workers.stages import STAGES
 from workers.kafka.admin import apply_topics
-from workers.kafka.broker import _die_with_parent
+from workers.kafka.broker import die_with_parent
 from workers.kafka.lag import LagProbe
 from workers.kafka.reading import end_offsets, read_range
 from workers.settings import Settings
@@ -76,7 +76,7 @@ def spawn_worker(settings: Settings, bootstrap: str, stages: list[str], env_over
     label = "all" if len(stages) == len(STAGES) else ",".join(stages)
     cmd = [sys.executable, "-m", "workers", "worker", label]
     return subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=stdout or sys.stderr,
-                            stderr=stdout or sys.stderr, preexec_fn=_die_with_parent)
+                            stderr=stdout or sys.stderr, preexec_fn=die_with_parent)
 
 
 def stop_workers(procs: list[subprocess.Popen[bytes]], timeout_s: float = 20.0) -> list[int]:

@@ -15,7 +15,8 @@ from typing import Any, Awaitable, Callable
 
 from workers.app import build_app
 from workers.kafka.admin import ApplyReport, apply_topics
-from workers.kafka.reach import EXIT_UNREACHABLE, backoff_delays, describe, is_fatal, quiet_client_logs
+from workers.kafka.reach import EXIT_UNREACHABLE, describe, is_fatal, quiet_client_logs
+from workers.kafka.retry import backoff_delays
 from workers.logs import logging_config
 from workers.settings import Settings
 from workers.topics import load_topics

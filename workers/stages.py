@@ -1,11 +1,11 @@
-"""The pipeline's stages in order, and how to build one (each stage's module is imported only when built)."""
+"""The pipeline's stages in order: what each reads and writes (topics.yaml roles) and its state table.
+
+`workers.registry` builds a stage by name; the stage modules import their spec from here.
+"""
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from workers.settings import Settings
-from workers.stage import Stage, StageSpec
+from workers.stage import StageSpec
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("extract", reads="raw", writes=("extracted",)),
@@ -15,13 +15,6 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("alerts", reads="claims", writes=("alerts", "status"), table="status_table"),
 )
 STAGE_NAMES: tuple[str, ...] = tuple(s.name for s in STAGES)
-_CLASSES = {
-    "extract": "workers.stage1_extract.stage:ExtractStage",
-    "dedup": "workers.stage2_dedup.stage:DedupStage",
-    "normalize": "workers.stage3_normalize.stage:NormalizeStage",
-    "claims": "workers.stage4_claims.stage:ClaimsStage",
-    "alerts": "workers.stage5_alerts.stage:AlertsStage",
-}
 
 
 def stage_specs(names: list[str]) -> list[StageSpec]:
@@ -35,10 +28,3 @@ def stage_specs(names: list[str]) -> list[StageSpec]:
 def spec_of(name: str) -> StageSpec:
     """The spec of one stage."""
     return next(s for s in STAGES if s.name == name)
-
-
-def make_stage(name: str, settings: Settings) -> Stage:
-    """A new instance of the named stage (not opened yet)."""
-    module, _, cls = _CLASSES[name].partition(":")
-    stage: Stage = getattr(import_module(module), cls)(settings)
-    return stage

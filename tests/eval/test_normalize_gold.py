@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workers.stage3_normalize.evaluation import evaluate, gold_articles
-from workers.stage3_normalize.gazetteer import load_gazetteer
+from tests.support.mentions import evaluate, gold_articles
+from workers.stage3_normalize.gazetteer import Gazetteer
 
 pytestmark = pytest.mark.eval
 
@@ -25,13 +25,13 @@ def _gold_dirs() -> list[Path]:
     return dirs
 
 
-def test_mention_precision_and_recall_on_gold_sets():
+def test_mention_precision_and_recall_on_gold_sets(gazetteer: Gazetteer):
     dirs = _gold_dirs()
     if not dirs:
         pytest.skip("no gold sets beside the project")
     articles = list(gold_articles(dirs))
     assert len(articles) >= 10
-    report = evaluate(articles, load_gazetteer())
+    report = evaluate(articles, gazetteer)
     print(f"\n{len(articles)} articles in {len(dirs)} gold sets: {report.summary()}")
     for line in report.errors:
         print("  ", line)

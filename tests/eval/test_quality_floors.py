@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.evaluate import evaluate_in_process, format_table, gold_scenarios, totals
+from workers.evaluate import evaluate_in_process, evaluate_scenarios, format_table, gold_scenarios, totals
 from workers.settings import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.eval
@@ -29,7 +29,7 @@ def _meet_floors(directory: Path, floors: dict[str, float], at_least: int) -> No
     scenarios = gold_scenarios(directory)
     assert len(scenarios) >= at_least, f"scenarios missing under {directory}"
     settings = Settings.from_env()
-    scores = [evaluate_in_process(s, settings) for s in scenarios]
+    scores = evaluate_scenarios(scenarios, settings)
     print("\n" + format_table(scores, verbose=True))
     total = totals(scores)
     got = {"alert_precision": total.alerts.precision, "alert_recall": total.alerts.recall,
@@ -50,8 +50,8 @@ def test_project_scenarios_meet_the_floors():
     _meet_floors(PROJECT, FLOORS["project"], 8)
 
 
-def test_seeds_give_exactly_their_three_alerts_in_process():
+def test_seeds_give_exactly_their_three_alerts_in_process(gazetteer):
     settings = Settings.from_env()
-    (score,) = [evaluate_in_process(PROJECT_ROOT / "seeds", settings)]
+    score = evaluate_in_process(PROJECT_ROOT / "seeds", settings, gazetteer)
     assert (score.alerts.tp, score.alerts.fp, score.alerts.fn) == (3, 0, 0)
     assert score.final_status == 1.0 and not score.must_not_alert_hits

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import pytest
 
 from workers.chain import directory_alerts, run_directory
 from workers.settings import PROJECT_ROOT, Settings
-from workers.stage3_normalize.gazetteer import Gazetteer, load_gazetteer
+from workers.stage3_normalize.gazetteer import Gazetteer
 
 pytestmark = pytest.mark.eval
 
@@ -21,14 +20,8 @@ CASES = [  # scenario, settlement, copy stem, original stem
 ]
 
 
-@lru_cache(maxsize=1)
-def _gazetteer() -> Gazetteer:
-    return load_gazetteer(Settings.from_env().data_dir / "gazetteer")
-
-
-@lru_cache(maxsize=None)
-def _run(scenario: str):  # type: ignore[no-untyped-def]
-    return run_directory(DEV / scenario, Settings.from_env(), _gazetteer())
+def _run(scenario: str, gazetteer: Gazetteer):  # type: ignore[no-untyped-def]
+    return run_directory(DEV / scenario, Settings.from_env(), gazetteer)
 
 
 def _gold(scenario: str) -> dict:
@@ -37,10 +30,10 @@ def _gold(scenario: str) -> dict:
 
 @pytest.mark.parametrize("scenario,name,copy,original", CASES, ids=[c[0] for c in CASES])
 def test_republication_gives_one_alert_and_is_listed_as_provenance(scenario: str, name: str, copy: str,
-                                                                   original: str) -> None:
+                                                                   original: str, gazetteer: Gazetteer) -> None:
     if not (DEV / scenario).is_dir():
         pytest.skip(f"{scenario} not under {DEV}")
-    traces, chain = _run(scenario)
+    traces, chain = _run(scenario, gazetteer)
     by_stem = {t.stem: t for t in traces}
     copy_trace, original_trace = by_stem[copy], by_stem[original]
     assert copy_trace.duplicate_of == original_trace.raw.article_id

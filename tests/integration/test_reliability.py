@@ -38,14 +38,15 @@ from workers.app import group_id
 from workers.stages import STAGE_NAMES, STAGES
 from workers.cli_operations import register
 from workers.kafka.broker import EmbeddedBroker, free_port
+from workers.kafka.lag_metrics import LagMetrics
+from workers.kafka.ledger import PublishedLedger
 from workers.operations.deadletters import DeadLetterEntry, read_dead_letters
-from workers.operations.lag_metrics import LagMetrics
-from workers.operations.ledger import PublishedLedger
 from workers.operations.offsets import read_topic, true_lags, wait_drained
 from workers.operations.status import pipeline_status
 from workers.pipeline import spawn_worker, stage_reads, stop_worker
 from workers.records import Claim, ExtractedArticle, NormalizedArticle, RawArticle, Rejection
-from workers.runner import BrokerUnavailable, backoff_delays, wait_for_broker
+from workers.kafka.retry import backoff_delays
+from workers.runner import BrokerUnavailable, wait_for_broker
 from workers.settings import PROJECT_ROOT, Settings
 from workers.stage0_replay.publish import replay_directory
 from workers.stage5_alerts.core import alert_id_for, live_alerts

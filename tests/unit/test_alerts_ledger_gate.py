@@ -6,8 +6,7 @@ import asyncio
 
 import orjson
 
-from workers.operations.ledger import PublishedLedger
-from workers.operations.ledger import AssignmentLedger
+from workers.kafka.ledger import AssignmentLedger, PublishedLedger
 
 
 class FakeLedger(PublishedLedger):

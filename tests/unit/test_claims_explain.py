@@ -5,18 +5,19 @@ from __future__ import annotations
 from workers.chain import explain_file, explain_json
 from workers.render import explain_text
 from workers.settings import PROJECT_ROOT, Settings
-from workers.stage3_normalize.profiles import load_profiles
+from workers.stage3_normalize.gazetteer import Gazetteer
+from workers.stage3_normalize.profiles import Profile
 from workers.stage4_claims.places import fits
 
 SCENARIOS = PROJECT_ROOT / "eval" / "scenarios"
 
 
-def _doc(relative: str) -> dict:
-    return explain_json(explain_file(SCENARIOS / relative, Settings.from_env()))
+def _doc(relative: str, gazetteer: Gazetteer) -> dict:
+    return explain_json(explain_file(SCENARIOS / relative, Settings.from_env(), gazetteer))
 
 
-def test_list_items_and_descriptions_are_explained() -> None:
-    doc = _doc("zaporizhzhia-coast-2022-02/05-tokmak-polohy.txt")
+def test_list_items_and_descriptions_are_explained(gazetteer: Gazetteer) -> None:
+    doc = _doc("zaporizhzhia-coast-2022-02/05-tokmak-polohy.txt", gazetteer)
     by_place = {c["settlement"]["name"]: c for c in doc["claims"]}
     vasylivka = by_place["Vasylivka"]
     assert vasylivka["link"]["how"] == "list" and "Tokmak" in vasylivka["link"]["note"]
@@ -31,8 +32,7 @@ def test_list_items_and_descriptions_are_explained() -> None:
     assert "clause: “Russian forces have captured two towns" in text
 
 
-def test_the_kind_of_place_decides_what_a_description_can_name() -> None:
-    profiles = load_profiles()
+def test_the_kind_of_place_decides_what_a_description_can_name(profiles: dict[int, Profile]) -> None:
     kherson, krynky, kyiv = profiles[706448], profiles[703861], profiles[703448]
     assert fits("regional_capital", kherson) and not fits("regional_capital", krynky)
     assert not fits("regional_capital", kyiv)  # the capital is no oblast's centre

@@ -21,6 +21,7 @@ import pytest
 from workers.chain import Chain
 from workers.records import RawArticle
 from workers.settings import Settings
+from workers.stage3_normalize.gazetteer import Gazetteer
 
 TABLES = Path(__file__).parent / "claims_table"
 ISSUE_CLASSES = ("list", "description", "phrasing", "actor", "marker", "backforth")
@@ -38,8 +39,8 @@ ROWS = _rows()
 
 
 @pytest.fixture(scope="module")
-def chain() -> Chain:
-    return Chain(Settings.from_env())
+def chain(gazetteer: Gazetteer) -> Chain:
+    return Chain(Settings.from_env(), gazetteer)
 
 
 def verdicts(chain: Chain, row: dict[str, Any]) -> dict[str, str]:

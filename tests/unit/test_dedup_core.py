@@ -12,7 +12,7 @@ import pytest
 from workers.records import ExtractedArticle
 from workers.settings import PROJECT_ROOT, Settings
 from workers.stage2_dedup.core import DedupConfig, DedupIndex, parse_time
-from workers.stage2_dedup.synthetic import Voice, bulletin, make_event, republish, write_article
+from tests.support.synthetic import Voice, bulletin, make_event, republish, write_article
 
 DAY = 86400.0
 NOW = 1_800_000_000.0  # processing time of the index (epoch seconds)

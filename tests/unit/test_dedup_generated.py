@@ -6,7 +6,7 @@ import random
 
 from workers.records import ExtractedArticle
 from workers.stage2_dedup.core import DedupIndex
-from workers.stage2_dedup.synthetic import Voice, corpus_pairs, make_event, republish, write_article
+from tests.support.synthetic import Voice, corpus_pairs, make_event, republish, write_article
 
 PAIRS = 300  # 150 republications, 150 same-event reports in other words
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from workers.records import ExtractedArticle
 from workers.stage2_dedup.core import DedupIndex
-from workers.stage2_dedup.synthetic import Voice, make_event, republish, write_article
+from tests.support.synthetic import Voice, make_event, republish, write_article
 
 _STORIES = {}
 

@@ -122,6 +122,16 @@ def test_one_deployment_per_stage_running_that_stage(docs):
         assert "command" not in container, "the image's entrypoint is frontwire"
 
 
+def test_the_stage_deployments_are_one_worker_deployment_with_a_patch_each():
+    base = dv.kustomization(dv.K8S_BASE)
+    assert [r for r in base["resources"] if r.startswith("stages/")] == [f"stages/{s}" for s in STAGE_NAMES]
+    assert not list(dv.K8S_BASE.glob("deployment-*.yaml"))
+    for stage in STAGE_NAMES:
+        kz = dv.kustomization(dv.K8S_BASE / "stages" / stage)
+        assert kz["resources"] == ["../../worker"] and kz["nameSuffix"] == f"-{stage}", stage
+        assert set(kz) <= {"apiVersion", "kind", "resources", "nameSuffix", "labels", "patches"}, stage
+
+
 def test_every_container_requests_cpu_and_memory_and_caps_memory(docs):
     workloads = [d for d in docs if d["kind"] in WORKLOAD_KINDS]
     assert workloads

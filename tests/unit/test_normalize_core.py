@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workers.stage3_normalize.core import explain_mentions, find_mentions
-from workers.stage3_normalize.gazetteer import Gazetteer, load_gazetteer
+from workers.stage3_normalize.gazetteer import Gazetteer
 
 IZIUM, KUPIANSK, BALAKLIIA, BALAKLIIA_POLTAVA = 707292, 703656, 712926, 712925
 BAKHMUT, KYPUCHE, SIEVIERODONETSK, LYSYCHANSK = 713174, 713175, 691999, 702972
@@ -15,11 +15,6 @@ SYROTYNE, SYROTYNE_NORTH, KYSELIVKA, KYSELIVKA_CHERNIHIV = 693755, 693754, 70578
 SHEVCHENKOVE, SHEVCHENKOVE_MYKOLAIV = 694137, 694148
 PEREMOHA_IDS = {864086, 13645625}
 SHEVCHENKO_IDS = {694167, 707625, 13561779, 694189, 8519917, 10195188}
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return load_gazetteer()
 
 
 def ids(text: str, gaz: Gazetteer) -> set[int]:

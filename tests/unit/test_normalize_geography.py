@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from workers.stage3_normalize.core import explain_mentions, find_mentions
-from workers.stage3_normalize.gazetteer import Gazetteer, load_gazetteer
+from workers.stage3_normalize.gazetteer import Gazetteer
 from workers.stage3_normalize.variants import russian_spellings
 
 SONTSIVKA, YAKOVLIVKA_DONETSK, DRONIVKA, KURAKHOVE = 704288, 688556, 709604, 695357
@@ -18,11 +18,6 @@ YAMPIL_DONETSK, SIVERSK = 688505, 694403
 BOROVA_KHARKIV, BOROVA_KYIV = 711623, 711621
 DONETSK, MARINKA = 709717, 701845
 ODESA, SERHIIVKA_ODESA = 698740, 694467
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return load_gazetteer()
 
 
 def ids(text: str, gaz: Gazetteer, language: str | None = None) -> set[int]:

@@ -13,7 +13,7 @@ import pytest
 
 from workers.stage3_normalize.core import find_mentions
 from workers.stage3_normalize.disambiguate import FRONT_BONUS, FRONT_OBLASTS
-from workers.stage3_normalize.gazetteer import Gazetteer, load_gazetteer
+from workers.stage3_normalize.gazetteer import Gazetteer
 from workers.stage3_normalize.text import norm
 
 MIN_POPULATION = 10_000
@@ -92,11 +92,6 @@ def ukrainian_cases(name: str) -> dict[str, str]:
         gen.append(g[:1].upper() + g[1:] if part[:1].isupper() else g)
         loc.append(lc[:1].upper() + lc[1:] if part[:1].isupper() else lc)
     return {"nom": name, "gen": "".join(gen), "loc": "".join(loc)}
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return load_gazetteer()
 
 
 SENTENCES = {

@@ -6,16 +6,12 @@ from __future__ import annotations
 import pytest
 
 from workers.stage3_normalize.core import explain_mentions, find_mentions
-from workers.stage3_normalize.gazetteer import Gazetteer, load_gazetteer
-from workers.stage3_normalize.profiles import Profile, load_profiles, profiles_of
+from workers.stage3_normalize.gazetteer import Gazetteer
+from workers.stage3_normalize.cache import load_profiles
+from workers.stage3_normalize.profiles import Profile, profiles_of
 
 SIL, CHASIV_YAR, KHARKIV, KUPIANSK_VUZLOVYI, POKROVSK, PRAVDA = 693243, 710915, 706483, 703652, 704422, 696371
 KRYNKY, PRYVILLIA, BILOHORIVKA, KHERSON, KYIV, BILA_TSERKVA = 703861, 696218, 712588, 706448, 703448, 712165
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return load_gazetteer()
 
 
 def ids(text: str, gaz: Gazetteer) -> set[int]:
@@ -65,6 +61,12 @@ def test_profiles_mark_the_capital_and_oblast_centres(gazetteer: Gazetteer, tmp_
     assert profiles[KRYNKY].feature == "PPL" and profiles[KRYNKY].population < 5_000
 
 
-def test_profiles_are_cached_beside_the_gazetteer() -> None:
-    first = load_profiles()
-    assert load_profiles() is first and first[KHERSON].feature == "PPLA"
+def test_profiles_are_cached_beside_the_gazetteer(gazetteer: Gazetteer, tmp_path) -> None:
+    from workers.stage3_normalize.cache import gazetteer_path, write_gazetteer
+
+    write_gazetteer(gazetteer_path(tmp_path), gazetteer)
+    first = load_profiles(tmp_path)
+    assert [p.name for p in tmp_path.glob("profiles-*.json")] and first == profiles_of(gazetteer)
+    gazetteer_path(tmp_path).unlink()  # read from the profiles file alone now
+    assert load_profiles(tmp_path) == first and first[KHERSON].feature == "PPLA"
+    assert not list(tmp_path.glob("gazetteer-*.pickle"))  # not rebuilt

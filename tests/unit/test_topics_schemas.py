@@ -131,3 +131,25 @@ def test_consumer_groups_take_the_prefix_the_same_way_and_status_finds_them():
     assert group_id(settings, ["extract"]) == "clean.frontwire-extract"
     assert stages_of_group("clean.frontwire-extract", "clean") == ["extract"]
     assert stages_of_group("cleanfrontwire-extract", "clean") == []
+
+
+def test_the_stage_graph_and_decoders_agree_with_topics_yaml():
+    """topics.yaml's writer/readers and value schemas say what the Stage specs and decoders do."""
+    from workers.registry import make_stage
+
+    topics = load_topics(SETTINGS.topics_file)
+    for spec in STAGES:
+        stage = make_stage(spec.name, SETTINGS)
+        assert set(stage.decoders) == set(spec.inputs), spec.name
+        for role in spec.inputs:
+            assert spec.name in topics[role].readers, (spec.name, role)
+            assert stage.decoders[role][0] == topics[role].value_schema, (spec.name, role)
+        for role in spec.writes:
+            assert spec.name in topics[role].writer, (spec.name, role)
+    for role, topic in topics.items():
+        for reader in topic.readers:
+            spec = next((s for s in STAGES if s.name == reader), None)
+            assert spec is None or role in (*spec.inputs, spec.table), (role, reader)
+        for writer in topic.writer:
+            spec = next((s for s in STAGES if s.name == writer), None)
+            assert spec is None or role in (*spec.writes, spec.table, "deadletter"), (role, writer)

@@ -45,7 +45,7 @@ def _gazetteer_search(settings: Settings, state: BoardState) -> Callable[[str], 
 
     async def search(query: str) -> list[dict[str, Any]]:
         from workers.board.search import search_settlements
-        from workers.stage3_normalize.gazetteer import load_gazetteer
+        from workers.stage3_normalize.cache import load_gazetteer
 
         loop = asyncio.get_running_loop()
         if "gaz" not in loading:

@@ -47,7 +47,8 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
+def die_with_parent() -> None:
+    """A child process's `preexec_fn` (between fork and exec): killed with its parent, in its own process group."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -94,7 +95,7 @@ class EmbeddedBroker:
         self._stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None, env=env,
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None, env=env,
         )
         atexit.register(self.stop)
         deadline = time.monotonic() + timeout_s

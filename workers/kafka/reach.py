@@ -16,24 +16,15 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any, AsyncIterator, Iterator
 
 from workers.kafka.connection import aiokafka_kwargs
+from workers.kafka.retry import backoff_delays
 from workers.settings import Settings
 
 EXIT_UNREACHABLE = 3  # a command's exit code when no broker answered (or it refused us for good)
 DEFAULT_TIMEOUT_S = 10.0  # how long a command waits for its broker unless --timeout says otherwise
-FIRST_DELAY_S = 0.5
-MAX_DELAY_S = 5.0
 
 
 class BrokerUnreachable(RuntimeError):
     """No broker answered within the wait, or it refused the connection for good (auth, TLS)."""
-
-
-def backoff_delays(first_s: float = FIRST_DELAY_S, cap_s: float = MAX_DELAY_S) -> Iterator[float]:
-    """0.5, 1, 2, 4, 5, 5, … seconds: doubling from `first_s`, capped at `cap_s`."""
-    delay = first_s
-    while True:
-        yield min(delay, cap_s)
-        delay = min(delay * 2.0, cap_s)
 
 
 def is_fatal(exc: BaseException) -> bool:

@@ -1,12 +1,13 @@
-"""Read topics by explicit partitions: end offsets, and the messages between two offset snapshots."""
+"""Read topics by explicit partitions: end offsets, reads to the true end, and the messages between two offset snapshots."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import ConsumerRecord
 
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.reach import started
@@ -24,6 +25,35 @@ async def stop_consumer(consumer: AIOKafkaConsumer) -> None:
         task = asyncio.current_task()
         if task is not None and task.cancelling():
             raise
+
+
+def reader(settings: Settings, bootstrap: str) -> AIOKafkaConsumer:
+    """A group-less consumer for reading by explicit partitions, with short fetch waits."""
+    return AIOKafkaConsumer(**aiokafka_kwargs(settings, bootstrap), group_id=None, enable_auto_commit=False,
+                            fetch_max_wait_ms=FETCH_WAIT_MS,
+                            max_partition_fetch_bytes=settings.max_message_bytes + 1024 * 1024)
+
+
+async def read_to_end(consumer: AIOKafkaConsumer, parts: list[TopicPartition],
+                      on_message: Callable[[ConsumerRecord], None], idle_ms: int = 200,
+                      timeout_s: float = 60.0) -> None:
+    """Read `parts` (already assigned and positioned) until a fetch finds nothing more on any of them.
+
+    Raises asyncio.TimeoutError after `timeout_s` without getting there, rather than wait forever.
+    """
+    deadline = time.monotonic() + timeout_s
+    listed = await consumer.end_offsets(parts)
+    while time.monotonic() < deadline:
+        batch = await consumer.getmany(*parts, timeout_ms=idle_ms)
+        for messages in batch.values():
+            for message in messages:
+                on_message(message)
+        if batch:
+            continue
+        positions = {tp: await consumer.position(tp) for tp in parts}
+        if all(positions[tp] >= max(listed[tp], consumer.highwater(tp) or 0) for tp in parts):
+            return
+    raise asyncio.TimeoutError(f"could not read {len(parts)} partition(s) to their end in {timeout_s:.0f}s")
 
 
 async def true_end_offsets(consumer: AIOKafkaConsumer, partitions: list[TopicPartition],

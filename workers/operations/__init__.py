@@ -1,1 +1,1 @@
-"""Operator tools: pipeline status, dead-letter inspection and replay, the published-alerts ledger."""
+"""Operator tools: pipeline status, dead-letter inspection and replay, whole-topic reads and lag for commands."""

@@ -22,14 +22,14 @@ from typing import Any
 import orjson
 
 from workers.operations.offsets import read_topic
-from workers.stage0_replay.core import REPLAY_REASONS
+from workers.stage0_replay.core import REPLAY_REASONS, REPLAY_STAGE
 from workers.render import safe
 from workers.settings import Settings
 from workers.topics import TopicSpec
 
 UNREADABLE = "unreadable_dead_letter"
-REPLAY_STAGE = "replay"  # dead letters of files and lines `frontwire replay` rejected (no topic: a file)
 
+WEBHOOK_REASON = "webhook_failed"  # an alert a webhook subscriber did not take in its tries (stage webhook)
 DECODING_REASONS = ("not_bytes", "not_utf8", "invalid_json", "empty_message", "schema_violation")
 
 
@@ -39,7 +39,6 @@ def known_reasons() -> tuple[str, ...]:
     (plus `http_NNN`, a final HTTP status) and a webhook subscriber that never took an alert."""
     from workers.stage0_ingest.core import INGEST_REASONS
     from workers.stage1_extract.core import REJECTION_REASONS as EXTRACTION_REASONS  # imports trafilatura
-    from workers.webhooks.dispatch import REASON as WEBHOOK_REASON
 
     return tuple(dict.fromkeys((*DECODING_REASONS, *EXTRACTION_REASONS, "stage_error", *REPLAY_REASONS,
                                 *INGEST_REASONS, WEBHOOK_REASON)))

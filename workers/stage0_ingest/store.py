@@ -10,8 +10,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaProducer, TopicPartition
 
-from workers.kafka.reading import stop_consumer
-from workers.operations.offsets import read_to_end, reader
+from workers.kafka.reading import read_to_end, reader, stop_consumer
 from workers.settings import Settings
 from workers.stage0_ingest.state import CLAIMED, ArticleState, IngestState
 from workers.topics import TopicSpec

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 import orjson
 
 from workers.records import RawArticle
+from workers.settings import setting_default
 from workers.timeutil import normalize_time, to_iso
 
 ARTICLE_TYPES = {".txt": "text/plain", ".html": "text/html"}
@@ -49,6 +50,7 @@ class Skipped:
 
 
 # Reason codes of the files and lines replay rejects (stage `replay` on the dead-letter topic).
+REPLAY_STAGE = "replay"  # dead letters of files and lines `frontwire replay` rejected (no topic: a file)
 REPLAY_REASONS = ("symlink", "symlink_outside_directory", "not_regular_file", "file_too_large",
                   "invalid_sidecar", "invalid_published_at", "unsupported_type", "unreadable",
                   "line_too_large", "invalid_json", "not_an_object")
@@ -221,7 +223,7 @@ def articles_from_jsonl(path: Path, max_bytes: int, real: Path | None = None) ->
             yield ReplayItem(origin, key.encode(), value)
 
 
-def read_replay_dir(directory: Path, max_bytes: int = 8_000_000, *,
+def read_replay_dir(directory: Path, max_bytes: int = setting_default("max_message_bytes"), *,
                     follow_symlinks: bool = False) -> Iterator[ReplayItem | Skipped]:
     """Every article of `directory` in lexical order of file names, or why it was skipped.
 

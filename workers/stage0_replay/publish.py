@@ -16,11 +16,10 @@ from aiokafka import AIOKafkaProducer
 from workers.binder import Incoming, dead_letter_for
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.reach import started
-from workers.operations.deadletters import REPLAY_STAGE
 from workers.records import DeadLetter, Rejection
 from workers.render import safe
 from workers.settings import Settings
-from workers.stage0_replay.core import ReplayItem, Skipped, read_replay_dir
+from workers.stage0_replay.core import REPLAY_STAGE, ReplayItem, Skipped, read_replay_dir
 from workers.timeutil import utc_now_iso
 from workers.topics import load_topics
 

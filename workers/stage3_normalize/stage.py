@@ -15,7 +15,7 @@ from typing import Any
 from workers.records import DuplicateRecord, ExtractedArticle, NormalizedArticle
 from workers.stage import Emit, Stage, StepResult
 from workers.stage3_normalize.core import find_mentions
-from workers.stage3_normalize.gazetteer import Gazetteer, load_gazetteer
+from workers.stage3_normalize.gazetteer import Gazetteer
 from workers.stages import spec_of
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,9 @@ class NormalizeStage(Stage):
         self.gazetteer = gazetteer
 
     def open(self, state: Any = None) -> None:
-        if self.gazetteer is None:
+        if self.gazetteer is None:  # imported here: building it needs the slow build modules
+            from workers.stage3_normalize.cache import load_gazetteer
+
             self.gazetteer = load_gazetteer(self.settings.data_dir / "gazetteer")
 
     def step(self, role: str, record: ExtractedArticle | DuplicateRecord) -> StepResult:

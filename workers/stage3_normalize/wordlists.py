@@ -31,10 +31,10 @@ def _lower_words(path: Path, encoding: str = "utf-8") -> set[str]:
 
 def compute() -> tuple[set[str], set[str]]:
     """(English words that are Latin name keys, Cyrillic words that are nominative name keys)."""
-    from workers.stage3_normalize.gazetteer import build_gazetteer
+    from workers.stage3_normalize.build import build
     from workers.stage3_normalize.text import latin_skeleton
 
-    gaz = build_gazetteer()
+    gaz = build()
     english = _lower_words(ENGLISH_DICT)
     by_skeleton: dict[str, set[str]] = {}
     for w in english:

@@ -38,10 +38,11 @@ from functools import cached_property
 from typing import Any
 
 from workers.records import Claim, Evidence, SettlementRef
+from workers.settings import setting_default
 from workers.timeutil import parse_time
 
 MAX_EVIDENCE = 5
-DEFAULT_MAX_REPORTS = 100
+DEFAULT_MAX_REPORTS: int = setting_default("timeline_max_reports")
 QUOTE_CHARS = 600  # a report keeps at most this much of its quote
 
 _RUSSIAN_WORDS = ("russia", "russian", "kremlin", "moscow", "wagner", "prigozhin", "shoigu", "peskov",

@@ -25,6 +25,7 @@ from aiokafka.structs import OffsetAndMetadata
 
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.reading import stop_consumer
+from workers.operations.deadletters import WEBHOOK_REASON
 from workers.records import Rejection
 from workers.settings import Settings, SettingsError
 from workers.topics import TopicSpec, load_topics
@@ -34,7 +35,7 @@ from workers.webhooks.signing import HEADER, signature
 log = logging.getLogger(__name__)
 
 STAGE = "webhook"
-REASON = "webhook_failed"
+REASON = WEBHOOK_REASON
 
 
 def subscriber_id(url: str) -> str:

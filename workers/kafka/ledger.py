@@ -19,8 +19,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from workers.kafka.reading import stop_consumer
-from workers.operations.offsets import read_to_end, reader
+from workers.kafka.reading import read_to_end, reader, stop_consumer
 from workers.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ class PublishedLedger:
         return self._consumer
 
     async def catch_up(self) -> None:
-        """Read every message published since the last catch-up (to the true end, see offsets.py)."""
+        """Read every message published since the last catch-up (to the true end, see `workers.kafka.reading`)."""
         consumer = await self._started()
         consumer.resume(*self._parts)
         try:

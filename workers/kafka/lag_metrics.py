@@ -1,7 +1,7 @@
 """Consumer lag per partition as a Prometheus gauge, refreshed from the broker on each scrape.
 
 `frontwire_consumer_lag{stage, group, topic, partition}`: the true end offset of the stage's input
-partition (see offsets.py) minus the offset the worker's consumer group has committed there, read
+partition (see `workers.kafka.reading`) minus the offset the worker's consumer group has committed there, read
 with explicit partitions. A worker exposes it for its own group and stages; one scrape costs one
 fetch per input topic and one offset fetch per partition.
 """
@@ -13,9 +13,10 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Gauge
 
-from workers.stages import stage_specs
-from workers.operations.offsets import true_lags
+from workers.kafka.lag import LagProbe
+from workers.metrics import stage_metrics
 from workers.settings import Settings
+from workers.stages import stage_specs
 from workers.topics import load_topics
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,8 @@ class LagMetrics:
     async def refresh(self) -> None:
         """Read the lag of every input partition from the broker into the gauge (keeps old values on error)."""
         try:
-            lags = await true_lags(self._settings, self._bootstrap, self._reads)
+            async with LagProbe(self._settings, self._bootstrap, self._reads) as probe:
+                lags = await probe.lags()
         except Exception as exc:  # noqa: BLE001 - a scrape must still answer with the other metrics
             log.warning("could not read consumer lag", extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
             return
@@ -46,7 +48,5 @@ class LagMetrics:
 
 def lag_metrics_for(app: Any, settings: Settings, stages: list[str]) -> LagMetrics:
     """LagMetrics in this process's metrics registry, for a faust `app` (its group and broker)."""
-    from workers.metrics import stage_metrics
-
     bootstrap = ",".join(f"{url.host}:{url.port or 9092}" for url in app.conf.broker)
     return LagMetrics(stage_metrics().registry, settings, bootstrap, stages, app.conf.id)

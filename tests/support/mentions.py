@@ -1,4 +1,8 @@
-"""Mention precision and recall against gold sets (gold.json `mentions`), texts from the extraction stage."""
+"""Mention precision and recall against gold sets (gold.json `mentions`), texts from the extraction stage.
+
+Files are read as `frontwire replay` reads them (`workers.stage0_replay.core`) and scored with the
+counts `frontwire eval` uses (`workers.evaluate.Counts`).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workers.records import RawArticle
+from workers.evaluate import Counts
+from workers.records import RawArticle, Rejection
+from workers.settings import setting_default
+from workers.stage0_replay.core import ARTICLE_TYPES, Skipped, article_from_file
+from workers.stage1_extract.core import extract_article
 from workers.stage3_normalize.core import find_mentions
 from workers.stage3_normalize.gazetteer import Gazetteer
-
-ARTICLE_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
 
 
 @dataclass(frozen=True)
@@ -29,54 +35,29 @@ class GoldArticle:
 class MentionReport:
     """Micro-averaged mention precision/recall over articles (set of ids per article)."""
 
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+    counts: Counts = field(default_factory=Counts)
     errors: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return self.counts.precision
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return self.counts.recall
 
     def summary(self) -> str:
         """One line: precision, recall and counts."""
-        counts = f"tp={self.tp} fp={self.fp} fn={self.fn}"
-        return f"mention precision {self.precision:.3f} recall {self.recall:.3f} ({counts})"
-
-
-def _sidecar(path: Path) -> dict:
-    for candidate in (path.with_suffix(".meta.json"), path.with_name(path.name + ".meta.json")):
-        if candidate.exists():
-            return json.loads(candidate.read_text(encoding="utf-8"))
-    return {}
-
-
-def raw_article(path: Path) -> RawArticle:
-    """A file of a replay directory as the raw article the pipeline would see."""
-    meta = _sidecar(path)
-    return RawArticle(
-        article_id=path.stem,
-        source=meta.get("source") or path.stem,
-        url=meta.get("url"),
-        published_at=meta.get("published_at") or "1970-01-01T00:00:00Z",
-        content_type=ARTICLE_SUFFIXES[path.suffix.lower()],
-        body=path.read_text(encoding="utf-8", errors="replace"),
-        language=meta.get("language"),
-        filename=path.name,
-    )
+        c = self.counts
+        return f"mention precision {self.precision:.3f} recall {self.recall:.3f} (tp={c.tp} fp={c.fp} fn={c.fn})"
 
 
 def extracted_text(path: Path) -> tuple[str, str | None]:
-    """Main text and language of one article file, through the extraction stage."""
-    from workers.records import Rejection
-    from workers.stage1_extract.core import ExtractLimits, extract_article
-
-    raw = raw_article(path)
-    result = extract_article(raw, ExtractLimits())
+    """Main text and language of one article file, read as replay reads it, through the extraction stage."""
+    item = article_from_file(path, setting_default("max_message_bytes"))
+    if isinstance(item, Skipped):
+        raise ValueError(f"{path.name}: replay skips it ({item.reason})")
+    result = extract_article(RawArticle.from_dict(item.value))
     if isinstance(result, Rejection):
         raise ValueError(f"{path.name}: extraction rejected it ({result.reason}: {result.detail})")
     return result.text, result.language
@@ -88,7 +69,7 @@ def gold_articles(gold_dirs: Iterable[Path]) -> Iterator[GoldArticle]:
         gold = json.loads((d / "gold.json").read_text(encoding="utf-8"))
         mentions = gold.get("mentions", {})
         for path in sorted(d.iterdir()):
-            if path.suffix.lower() not in ARTICLE_SUFFIXES or path.stem not in mentions:
+            if path.suffix.lower() not in ARTICLE_TYPES or path.stem not in mentions:
                 continue
             text, language = extracted_text(path)
             yield GoldArticle(d.name, path.stem, text, language, frozenset(int(i) for i in mentions[path.stem]))
@@ -99,12 +80,10 @@ def evaluate(articles: Iterable[GoldArticle], gazetteer: Gazetteer) -> MentionRe
     report = MentionReport()
     for a in articles:
         predicted = {m.settlement.id for m in find_mentions(a.text, gazetteer, language=a.language)}
-        report.tp += len(predicted & a.gold)
+        report.counts.add(Counts.of(predicted, set(a.gold)))
         for sid in sorted(predicted - a.gold):
-            report.fp += 1
             report.errors.append(f"{a.scenario}/{a.stem}: false {sid} {gazetteer.ref(sid).name}")
         for sid in sorted(a.gold - predicted):
-            report.fn += 1
             name = gazetteer.ref(sid).name if sid in gazetteer else "?"
             report.errors.append(f"{a.scenario}/{a.stem}: missed {sid} {name}")
     return report
