@@ -1,8 +1,8 @@
 """Offline checks and sync for deploy/: compose against the Compose Specification, k8s manifests
-with kubernetes-validate, copies of topics.yaml, the settings table of deploy/README.md.
+with kubernetes-validate, copies of topics.yaml and sources.yaml, the settings table of deploy/README.md.
 
     python deploy/validate.py check    # every check that needs no container engine
-    python deploy/validate.py sync     # rewrite the topics.yaml copies and the README settings table
+    python deploy/validate.py sync     # rewrite the topics.yaml and sources.yaml copies and the README table
 
 The tests (tests/unit/test_deploy_*.py) use these functions; nothing runs at import.
 """
@@ -37,6 +37,8 @@ OVERLAYS = K8S_DIR / "overlays"
 TOPICS_FILE = REPO_ROOT / "topics.yaml"
 BASE_TOPICS_COPY = K8S_BASE / "topics.yaml"
 MANAGED_TOPICS_COPY = OVERLAYS / "managed-kafka" / "topics.yaml"
+SOURCES_FILE = REPO_ROOT / "sources.yaml"
+BASE_SOURCES_COPY = K8S_BASE / "sources.yaml"
 MANAGED_REPLICATION_FACTOR = 3
 # Oldest Kubernetes minor the manifests must validate against (the newest bundled one is checked too).
 MIN_K8S_VERSION = "1.29"
@@ -244,6 +246,8 @@ def _set_labels(doc: dict[str, Any], pairs: dict[str, str], selectors: bool, tem
         return
     if selectors and doc.get("kind") in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"):
         spec.setdefault("selector", {}).setdefault("matchLabels", {}).update(pairs)
+    if selectors and doc.get("kind") == "Service":
+        spec.setdefault("selector", {}).update(pairs)
     if (selectors or templates) and isinstance(spec.get("template"), dict):
         spec["template"].setdefault("metadata", {}).setdefault("labels", {}).update(pairs)
 
@@ -400,6 +404,7 @@ def sync() -> list[Path]:
     """Rewrite the generated files that differ; return the ones written."""
     source = TOPICS_FILE.read_text(encoding="utf-8")
     wanted = {BASE_TOPICS_COPY: source, MANAGED_TOPICS_COPY: managed_topics_text(source),
+              BASE_SOURCES_COPY: SOURCES_FILE.read_text(encoding="utf-8"),
               README: readme_with_table(README.read_text(encoding="utf-8"))}
     written = []
     for path, text in wanted.items():
@@ -427,6 +432,8 @@ def check() -> list[str]:
         problems.append(f"{BASE_TOPICS_COPY} differs from topics.yaml: run `python deploy/validate.py sync`")
     if MANAGED_TOPICS_COPY.read_text(encoding="utf-8") != managed_topics_text(source):
         problems.append(f"{MANAGED_TOPICS_COPY} is out of date: run `python deploy/validate.py sync`")
+    if BASE_SOURCES_COPY.read_text(encoding="utf-8") != SOURCES_FILE.read_text(encoding="utf-8"):
+        problems.append(f"{BASE_SOURCES_COPY} differs from sources.yaml: run `python deploy/validate.py sync`")
     for directory in kustomize_dirs() if kubectl() else [K8S_BASE]:
         problems += k8s_errors(render(directory))
     return problems
