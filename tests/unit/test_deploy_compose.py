@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from workers.stages import STAGE_NAMES
 from workers.settings import SETTINGS_DOC
@@ -67,7 +68,9 @@ def test_every_role_has_its_service(compose, frontwire_services):
     assert services["topics"]["command"] == ["topics", "apply"]
     assert services["alerts-tail"]["command"][:2] == ["alerts", "tail"]
     assert services["replay"]["command"][0] == "replay"
-    assert set(frontwire_services) == {*STAGE_NAMES, "topics", "alerts-tail", "replay"}
+    assert services["ingest"]["command"] == ["worker", "ingest"]
+    assert services["board"]["command"] == ["board"]
+    assert set(frontwire_services) == {*STAGE_NAMES, "topics", "alerts-tail", "replay", "ingest", "board"}
 
 
 def test_kafka_is_one_kraft_node_of_the_official_image_with_a_health_check(compose):
@@ -112,15 +115,52 @@ def test_every_setting_reaches_every_frontwire_service(frontwire_services):
         assert not unknown, f"{name} sets variables workers/settings.py does not read: {sorted(unknown)}"
 
 
+# The one file a service may mount: ingest's feed list (it has to come from the operator, not the image).
+MOUNTS = {"ingest": ["FRONTWIRE_SOURCES_FILE"]}
+
+
 def test_configuration_is_environment_only(frontwire_services):
     for name, service in frontwire_services.items():
-        assert "env_file" not in service and "volumes" not in service and "configs" not in service, name
+        assert "env_file" not in service and "configs" not in service, name
+        mounted = [v["target"] for v in service.get("volumes", [])]
+        assert mounted == [service["environment"][key] for key in MOUNTS.get(name, [])], name
         assert service["read_only"] is True, name
         env = service["environment"]
         assert env["FRONTWIRE_DATA_DIR"] in service["tmpfs"], name
         # Paths are the image's, never interpolated from the host.
-        for key in ("FRONTWIRE_TOPICS_FILE", "FRONTWIRE_SCHEMAS_DIR", "FRONTWIRE_DATA_DIR"):
+        for key in ("FRONTWIRE_TOPICS_FILE", "FRONTWIRE_SCHEMAS_DIR", "FRONTWIRE_DATA_DIR", "FRONTWIRE_SOURCES_FILE"):
             assert env[key].startswith("/") and "$" not in env[key], (name, key)
+
+
+def test_ingest_reads_a_read_only_sources_file_from_the_host_and_is_opt_in(compose):
+    ingest = compose["services"]["ingest"]
+    (volume,) = ingest["volumes"]
+    assert volume["type"] == "bind" and volume["read_only"] is True
+    assert volume["target"] == ingest["environment"]["FRONTWIRE_SOURCES_FILE"]
+    default = re.fullmatch(r"\$\{FRONTWIRE_SOURCES_FILE_HOST:-([^}]+)\}", volume["source"])
+    assert default, "the host file is chosen by FRONTWIRE_SOURCES_FILE_HOST"
+    assert (dv.DEPLOY_DIR / default.group(1)).resolve() == ROOT / "sources.yaml"
+    # The repository's file lists no source, and the worker exits on it: a plain `up` must not start it.
+    assert yaml.safe_load((ROOT / "sources.yaml").read_text())["sources"] == []
+    assert ingest["profiles"] == ["ingest"]
+    assert ingest["healthcheck"]["test"] == ["CMD", "frontwire-healthcheck"]  # /healthz on FRONTWIRE_WEB_PORT
+    assert ingest["restart"] == "unless-stopped"
+    assert "ports" not in ingest and "container_name" not in ingest
+
+
+def test_the_board_publishes_its_port_and_checks_its_own_health(compose):
+    board = compose["services"]["board"]
+    env = board["environment"]
+    port = env["FRONTWIRE_BOARD_PORT"]
+    assert port == "8080", "pinned: the published port and the health check name the container's port"
+    assert env["FRONTWIRE_BOARD_HOST"] == "${FRONTWIRE_BOARD_HOST:-0.0.0.0}", "reachable from the host"
+    (published,) = board["ports"]
+    assert re.fullmatch(rf"127\.0\.0\.1:\$\{{FRONTWIRE_BOARD_PUBLISH_PORT:-\d+\}}:{port}", published), published
+    # The board serves its own /healthz on its own port (not FRONTWIRE_WEB_PORT's, which it does not open).
+    assert board["healthcheck"]["test"] == ["CMD", "frontwire-healthcheck", f"http://127.0.0.1:{port}/healthz"]
+    assert board["restart"] == "unless-stopped"
+    assert "profiles" not in board, "it needs no feeds: a plain `up` shows the seeds on the board"
+    assert "deploy" not in board and "scale" not in board, "one board: a second would deliver every webhook again"
 
 
 def test_web_port_matches_the_image(frontwire_services):
