@@ -3,6 +3,7 @@ the autoscaler within the partitions, topics and settings where they must be."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import copy
 import importlib.util
@@ -40,6 +41,8 @@ NEEDS_KUBECTL = pytest.mark.skipif(dv.kubectl() is None,
 # lead); an entry here is dropped from the check as soon as SETTINGS_DOC documents it.
 SECRET_SETTINGS = {"KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"}
 WORKLOAD_KINDS = ("Deployment", "Job", "StatefulSet")
+# The long-running services beside the stages: live ingestion and the status board.
+SERVICES = ("ingest", "board")
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +106,8 @@ def test_validation_catches_a_broken_manifest(docs, breakage):
 @NEEDS_KUBECTL
 def test_minimal_renderer_agrees_with_kubectl_on_the_base(docs):
     def strip(d: dict[str, Any]) -> str:
-        return re.sub(r"(frontwire-(?:env|topics|kafka-sasl))-[a-z0-9]{10}\b", r"\1", yaml.safe_dump(d, sort_keys=True))
+        return re.sub(r"(frontwire-(?:env|topics|kafka-sasl|sources))-[a-z0-9]{10}\b", r"\1",
+                      yaml.safe_dump(d, sort_keys=True))
 
     python = sorted(strip(d) for d in dv.render_python(dv.K8S_BASE))
     kubectl = sorted(strip(d) for d in dv.render_kubectl(dv.K8S_BASE))
@@ -115,7 +119,7 @@ def test_minimal_renderer_agrees_with_kubectl_on_the_base(docs):
 
 def test_one_deployment_per_stage_running_that_stage(docs):
     deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
-    assert set(deployments) == {f"frontwire-{s}" for s in STAGE_NAMES}
+    assert set(deployments) == {f"frontwire-{s}" for s in (*STAGE_NAMES, *SERVICES)}
     for stage in STAGE_NAMES:
         (container,) = pod_spec(deployments[f"frontwire-{stage}"])["containers"]
         assert container["args"] == ["worker", stage]
@@ -209,6 +213,150 @@ def test_a_job_creates_the_topics(docs):
     assert pod_spec(job)["restartPolicy"] == "OnFailure"
 
 
+# ---------------------------------------------------------------- live ingestion and the status board
+
+
+async def _statuses(app_or_runner: Any, paths: list[str]) -> dict[str, int]:
+    """Serve an aiohttp application (or an ingest web runner) on a loopback port; the status of GET each path."""
+    import aiohttp
+    from aiohttp import web
+
+    runner = app_or_runner
+    if isinstance(app_or_runner, web.Application):
+        runner = web.AppRunner(app_or_runner)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        port = runner.addresses[0][1]
+        async with aiohttp.ClientSession() as session:
+            out = {}
+            for path in paths:
+                async with session.get(f"http://127.0.0.1:{port}{path}") as response:
+                    out[path] = response.status
+            return out
+    finally:
+        await runner.cleanup()
+
+
+def ingest_statuses(paths: list[str]) -> dict[str, int]:
+    """What the ingest process's own web endpoint answers (workers/stage0_ingest/web.py)."""
+    from workers.stage0_ingest.metrics import IngestMetrics
+    from workers.stage0_ingest.web import start_web
+
+    async def go() -> dict[str, int]:
+        return await _statuses(await start_web("127.0.0.1", 0, IngestMetrics.create(), ["example"]), paths)
+
+    return asyncio.run(go())
+
+
+def board_statuses(paths: list[str], *, caught_up: bool) -> dict[str, int]:
+    """What the board's application answers (workers/board/server.py), before or after it has caught up."""
+    from workers.board.server import Hub, make_app
+    from workers.board.state import BoardState
+
+    async def go() -> dict[str, int]:
+        ready = asyncio.Event()
+        if caught_up:
+            ready.set()
+
+        async def no_search(query: str) -> list[dict[str, Any]]:
+            return []
+
+        return await _statuses(make_app(BoardState(), Hub(), ready, no_search), paths)
+
+    return asyncio.run(go())
+
+
+def probes(container: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: container[name]["httpGet"] for name in ("startupProbe", "livenessProbe", "readinessProbe")}
+
+
+def test_ingest_runs_one_worker_probed_on_what_it_serves(docs):
+    deployment = one(docs, "Deployment", "frontwire-ingest")
+    (container,) = pod_spec(deployment)["containers"]
+    assert container["args"] == ["worker", "ingest"]
+    assert deployment["spec"]["replicas"] == 1
+    web_port = int(env_config(docs)["FRONTWIRE_WEB_PORT"])
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    gets = probes(container)
+    for name, get in gets.items():
+        assert ports.get(get["port"], get["port"]) == web_port, name
+    paths = sorted({get["path"] for get in gets.values()})
+    assert paths == ["/healthz"]
+    # The ingester serves /healthz and /metrics; a probe on the stages' /readyz would never pass.
+    assert ingest_statuses([*paths, "/metrics", "/readyz"]) == {"/healthz": 200, "/metrics": 200, "/readyz": 404}
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/path"] == "/metrics" and annotations["prometheus.io/port"] == str(web_port)
+
+
+def test_sources_copy_is_identical_to_the_repository_file():
+    assert dv.BASE_SOURCES_COPY.read_bytes() == (ROOT / "sources.yaml").read_bytes(), \
+        "run `python deploy/validate.py sync`"
+
+
+def test_ingest_reads_the_sources_configmap_mounted_where_the_settings_point(docs):
+    from workers.stage0_ingest.sources import SourcesError, load_sources
+
+    configmap = one(docs, "ConfigMap", "frontwire-sources")
+    sources_file = PurePosixPath(env_config(docs)["FRONTWIRE_SOURCES_FILE"])
+    assert set(configmap["data"]) == {sources_file.name}
+    assert configmap["data"][sources_file.name] == (ROOT / "sources.yaml").read_text()
+    # As shipped it lists no feed: the worker refuses it (exit code 2) until an overlay lists some.
+    with pytest.raises(SourcesError, match="no sources listed"):
+        load_sources(dv.BASE_SOURCES_COPY)
+    mounting = []
+    for doc in frontwire_workloads(docs):
+        spec = pod_spec(doc)
+        volumes = {v["name"]: v for v in spec["volumes"]}
+        (container,) = spec["containers"]
+        for mount in container["volumeMounts"]:
+            if volumes[mount["name"]].get("configMap", {}).get("name") == configmap["metadata"]["name"]:
+                assert mount["mountPath"] == str(sources_file.parent) and mount["readOnly"] is True
+                mounting.append(doc["metadata"]["name"])
+    assert mounting == ["frontwire-ingest"]
+
+
+def test_the_board_runs_once_and_is_probed_on_what_it_serves(docs):
+    deployment = one(docs, "Deployment", "frontwire-board")
+    (container,) = pod_spec(deployment)["containers"]
+    assert container["args"] == ["board"]
+    # It also dispatches the webhooks: one replica, never two at once (not even during a rollout).
+    assert deployment["spec"]["replicas"] == 1
+    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+    board_port = int(env_config(docs)["FRONTWIRE_BOARD_PORT"])
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    gets = probes(container)
+    for name, get in gets.items():
+        assert ports.get(get["port"], get["port"]) == board_port, name
+    # Readiness waits for the board to catch up (/healthz is 503 until then); startup and liveness
+    # must pass before that, or a slow catch-up would restart it forever.
+    assert gets["readinessProbe"]["path"] == "/healthz"
+    paths = sorted({get["path"] for get in gets.values()})
+    before = board_statuses(paths, caught_up=False)
+    assert before["/healthz"] == 503
+    for name in ("startupProbe", "livenessProbe"):
+        assert before[gets[name]["path"]] == 200, name
+    assert set(board_statuses(paths, caught_up=True).values()) == {200}
+    # It serves no /metrics: no scrape annotation pointing at one.
+    assert board_statuses(["/metrics"], caught_up=True) == {"/metrics": 404}
+    assert "prometheus.io/scrape" not in (deployment["spec"]["template"]["metadata"].get("annotations") or {})
+
+
+def test_the_board_service_reaches_the_board_port_and_only_the_board(docs):
+    service = one(docs, "Service", "frontwire-board")
+    assert service["spec"]["type"] == "ClusterIP"
+    (port,) = service["spec"]["ports"]
+    assert port["port"] == 8080
+    deployment = one(docs, "Deployment", "frontwire-board")
+    (container,) = pod_spec(deployment)["containers"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports.get(port["targetPort"], port["targetPort"]) == int(env_config(docs)["FRONTWIRE_BOARD_PORT"])
+    selector = service["spec"]["selector"]
+    selected = [d["metadata"]["name"] for d in docs if d["kind"] in WORKLOAD_KINDS
+                and selector.items() <= d["spec"]["template"]["metadata"].get("labels", {}).items()]
+    assert selected == ["frontwire-board"]
+
+
 # ---------------------------------------------------------------- topics and settings
 
 
@@ -261,7 +409,7 @@ def test_every_frontwire_pod_takes_the_configmap_and_the_secret(docs):
     config = one(docs, "ConfigMap", "frontwire-env")["metadata"]["name"]
     secret = one(docs, "Secret", "frontwire-kafka-sasl")["metadata"]["name"]
     workloads = frontwire_workloads(docs)
-    assert len(workloads) == len(STAGE_NAMES) + 1
+    assert len(workloads) == len(STAGE_NAMES) + len(SERVICES) + 1  # + the topics Job
     for doc in workloads:
         (container,) = pod_spec(doc)["containers"]
         refs = container["envFrom"]
