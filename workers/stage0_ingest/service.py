@@ -185,7 +185,7 @@ class Ingester:
         try:
             await self._entries(source, state, entries, report)
         finally:
-            await self.store.write(source_key(source.name), state.to_record())
+            await self.store.settle(source_key(source.name), state)
         level = logging.INFO if report.published or report.dead_lettered else logging.DEBUG
         log.log(level, report.line(), extra={"source": source.name, "published": report.published,
                                              "seen": report.seen, "dead_lettered": report.dead_lettered})
