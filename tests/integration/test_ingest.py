@@ -268,6 +268,17 @@ def test_a_poll_starts_from_what_the_previous_poll_of_its_source_wrote(settings,
     assert [d["reason"] for d in dead] == ["bad_feed"]  # the same document again is not dead-lettered again
 
 
+def test_a_feed_that_cannot_be_read_is_not_taken_as_recovered_by_a_304(settings, bootstrap, topics):
+    """An error page served with validators: they are not kept, so the next poll reads it again and the
+    source stays failing (a 304 would have counted as a success and logged it recovered)."""
+    first, second, state, hits = _poll_broken_feed_twice(settings, bootstrap, topics, etag='"err-1"',
+                                                         last_modified=1662822000.0)
+    assert first.feed_error and first.feed_error.startswith("bad_feed")
+    assert not second.not_modified and second.feed_error and second.feed_error.startswith("bad_feed")
+    assert "if-none-match" not in hits[1].headers and "if-modified-since" not in hits[1].headers
+    assert state.errors == {"bad_feed": 2} and state.last_success is None and state.failing_since is not None
+
+
 def test_a_restart_and_a_second_process_publish_nothing_twice(settings, bootstrap, topics):
     settings = _ingest_settings(settings, ingest_host_delay_s=0.0)
     with FeedServer() as srv:

@@ -167,10 +167,12 @@ class Ingester:
                 report.not_modified = True
                 self.metrics.not_modified.labels(source.name).inc()
             else:
-                state.etag = response.headers.get("etag")
-                state.last_modified = response.headers.get("last-modified")
                 parsed = parse_feed(response.body, response.url, response.headers.get("content-type"))
                 entries = parsed.entries
+                # validators of a document that gave nothing are not kept: a 304 to it is no success
+                usable = entries or not parsed.problem
+                state.etag = response.headers.get("etag") if usable else None
+                state.last_modified = response.headers.get("last-modified") if usable else None
                 if parsed.problem:
                     kind = "malformed_feed" if entries else "bad_feed"
                     self.metrics.errors.labels(source.name, kind).inc()
