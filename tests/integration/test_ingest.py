@@ -237,6 +237,48 @@ def test_slow_pages_are_retried_at_later_polls_then_dead_lettered(settings, boot
     assert read_json(settings, bootstrap, topics["raw"]) == []
 
 
+def _poll_broken_feed_twice(settings: Settings, bootstrap: str, topics: dict[str, TopicSpec],
+                            **validators: Any) -> tuple[Any, Any, Any, list[Any]]:
+    """Two polls, back to back, of a feed that serves an error page: both reports, the source's folded
+    state after them, and the server's hits on the feed."""
+    settings = _ingest_settings(settings, ingest_host_delay_s=0.0)
+    with FeedServer() as srv:
+        srv.add_bytes("/feeds/f.xml", b"<html><body>an error page</body></html>", "text/html", **validators)
+        sources = [Source("broken", srv.url("/feeds/f.xml"))]
+
+        async def go() -> tuple[list[Any], Any]:
+            async with Ingester(settings, bootstrap, sources, topics) as ingester:
+                polls = [(await ingester.run_once())[0] for _ in range(2)]
+                assert ingester.store is not None
+                return polls, ingester.store.state.sources["broken"]
+
+        (first, second), state = asyncio.run(go())
+        return first, second, state, [h for h in srv.hits if h.path == "/feeds/f.xml"]
+
+
+def test_a_poll_starts_from_what_the_previous_poll_of_its_source_wrote(settings, bootstrap, topics):
+    """The source's record is folded before the poll ends: the next poll, however soon, counts on from it
+    (one failing streak, one dead letter for the same document)."""
+    first, second, state, _ = _poll_broken_feed_twice(settings, bootstrap, topics)
+    assert first.feed_error and first.feed_error.startswith("bad_feed")
+    assert second.feed_error and second.feed_error.startswith("bad_feed")
+    assert state.errors == {"bad_feed": 2} and state.last_success is None
+    assert state.failing_since is not None and state.failing_since < state.last_error["at"]
+    dead = [d for d in read_json(settings, bootstrap, topics["deadletter"]) if d["stage"] == "ingest"]
+    assert [d["reason"] for d in dead] == ["bad_feed"]  # the same document again is not dead-lettered again
+
+
+def test_a_feed_that_cannot_be_read_is_not_taken_as_recovered_by_a_304(settings, bootstrap, topics):
+    """An error page served with validators: they are not kept, so the next poll reads it again and the
+    source stays failing (a 304 would have counted as a success and logged it recovered)."""
+    first, second, state, hits = _poll_broken_feed_twice(settings, bootstrap, topics, etag='"err-1"',
+                                                         last_modified=1662822000.0)
+    assert first.feed_error and first.feed_error.startswith("bad_feed")
+    assert not second.not_modified and second.feed_error and second.feed_error.startswith("bad_feed")
+    assert "if-none-match" not in hits[1].headers and "if-modified-since" not in hits[1].headers
+    assert state.errors == {"bad_feed": 2} and state.last_success is None and state.failing_since is not None
+
+
 def test_a_restart_and_a_second_process_publish_nothing_twice(settings, bootstrap, topics):
     settings = _ingest_settings(settings, ingest_host_delay_s=0.0)
     with FeedServer() as srv:

@@ -23,6 +23,7 @@ from workers.kafka.reach import started
 from workers.operations.deadletters import REPLAY_STAGE, read_dead_letters
 from workers.operations.offsets import read_topic, true_end_offsets, true_lags
 from workers.render import safe
+from workers.stage0_ingest.core import INGEST_STAGE
 from workers.settings import Settings
 from workers.topics import TopicSpec, load_topics, prefixed
 
@@ -125,21 +126,21 @@ async def pipeline_status(settings: Settings, bootstrap: str) -> PipelineStatus:
     for spec in STAGES:
         out.append(_stage_status(spec, topics, ends, by_stage[spec.name], lags, dead_counts))
     others = {f"{stage}/{reason}": n for (stage, reason), n in sorted(dead_counts.items())
-              if stage not in STAGE_NAMES and stage not in (REPLAY_STAGE, "ingest")}
+              if stage not in STAGE_NAMES and stage not in (REPLAY_STAGE, INGEST_STAGE)}
     replayed = {reason: n for (stage, reason), n in sorted(dead_counts.items()) if stage == REPLAY_STAGE}
-    ingest_dead = {reason: n for (stage, reason), n in sorted(dead_counts.items()) if stage == "ingest"}
+    ingest_dead = {reason: n for (stage, reason), n in sorted(dead_counts.items()) if stage == INGEST_STAGE}
     return PipelineStatus(out, others, replayed,
                           await ingest_sources(settings, bootstrap, topics["ingest_state"]), ingest_dead)
 
 
 async def ingest_sources(settings: Settings, bootstrap: str, spec: TopicSpec) -> list[dict[str, Any]]:
     """The state record of every source live ingestion has polled, by name (folded from its topic)."""
-    from workers.stage0_ingest.state import IngestState
+    from workers.stage0_ingest.state import SOURCE_PREFIX, IngestState
 
     state = IngestState(settings.ingest_lease_s)
     for message in await read_topic(settings, bootstrap, spec):
         key = (message.key or b"").decode("utf-8", "replace")
-        if key.startswith("source:"):
+        if key.startswith(SOURCE_PREFIX):
             try:
                 state.apply(key, orjson.loads(message.value) if message.value is not None else None)
             except (ValueError, KeyError, TypeError):

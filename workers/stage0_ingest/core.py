@@ -17,6 +17,7 @@ from workers.stage0_ingest.feeds import FeedEntry
 from workers.stage0_replay.core import build_raw_article
 from workers.timeutil import normalize_time, to_iso
 
+INGEST_STAGE = "ingest"  # dead letters of feeds and entries live ingestion could not use
 # Dead-letter reasons of stage `ingest` (besides `http_NNN`, a final HTTP status): a feed document that
 # cannot be read, an entry that cannot become an article, a request that failed for good.
 INGEST_REASONS = ("bad_feed", "malformed_feed", "no_link", "unsupported_content_type", "empty_body", "bad_url",

@@ -29,8 +29,7 @@ def record_failure(state: SourceState, now_iso: str, kind: str, detail: str, lon
     """Update `state` after a failed poll; a line on the first failure and one more once it has lasted
     `long_after_s`, nothing for the polls in between or after."""
     state.last_poll = now_iso
-    state.last_error = {"kind": kind, "detail": detail[:500], "at": now_iso}
-    state.errors[kind] = state.errors.get(kind, 0) + 1
+    record_entry_error(state, now_iso, kind, detail)
     if state.failing_since is None:
         state.failing_since = now_iso
         return HealthEvent("failing", now_iso)

@@ -26,7 +26,7 @@ import orjson
 from workers.binder import Incoming, dead_letter_for
 from workers.records import RawArticle, Rejection
 from workers.settings import Settings
-from workers.stage0_ingest.core import Page, raw_from_entry, raw_from_page
+from workers.stage0_ingest.core import INGEST_STAGE, Page, raw_from_entry, raw_from_page
 from workers.stage0_ingest.feeds import FeedEntry, parse_feed
 from workers.stage0_ingest.fetch import FetchError, Fetcher, FetchPolicy
 from workers.stage0_ingest.health import HealthEvent, record_entry_error, record_failure, record_success
@@ -40,8 +40,6 @@ from workers.timeutil import parse_time, utc_now_iso
 from workers.topics import TopicSpec
 
 log = logging.getLogger(__name__)
-
-STAGE = "ingest"
 
 
 @dataclass
@@ -167,10 +165,12 @@ class Ingester:
                 report.not_modified = True
                 self.metrics.not_modified.labels(source.name).inc()
             else:
-                state.etag = response.headers.get("etag")
-                state.last_modified = response.headers.get("last-modified")
                 parsed = parse_feed(response.body, response.url, response.headers.get("content-type"))
                 entries = parsed.entries
+                # validators of a document that gave nothing are not kept: a 304 to it is no success
+                usable = entries or not parsed.problem
+                state.etag = response.headers.get("etag") if usable else None
+                state.last_modified = response.headers.get("last-modified") if usable else None
                 if parsed.problem:
                     kind = "malformed_feed" if entries else "bad_feed"
                     self.metrics.errors.labels(source.name, kind).inc()
@@ -185,7 +185,7 @@ class Ingester:
         try:
             await self._entries(source, state, entries, report)
         finally:
-            await self.store.write(source_key(source.name), state.to_record())
+            await self.store.settle(source_key(source.name), state)
         level = logging.INFO if report.published or report.dead_lettered else logging.DEBUG
         log.log(level, report.line(), extra={"source": source.name, "published": report.published,
                                              "seen": report.seen, "dead_lettered": report.dead_lettered})
@@ -294,12 +294,12 @@ class Ingester:
         return result
 
     async def _dead_letter(self, source: Source, key: str, reason: str, detail: str, payload: bytes) -> None:
-        record = dead_letter_for(STAGE, Incoming(None, None, None, key.encode("utf-8"), payload),
+        record = dead_letter_for(INGEST_STAGE, Incoming(None, None, None, key.encode("utf-8"), payload),
                                  Rejection(reason, detail))
         await self._producer.send_and_wait(self.topics["deadletter"].name, orjson.dumps(record.to_dict()),
                                            key=key.encode("utf-8"))
         self.metrics.dead_lettered.labels(source.name, reason).inc()
-        log.warning("dead-lettered", extra={"stage": STAGE, "source": source.name, "reason": reason,
+        log.warning("dead-lettered", extra={"stage": INGEST_STAGE, "source": source.name, "reason": reason,
                                              "detail": detail[:200], "key": key})
 
     async def _dead_letter_document(self, source: Source, state: SourceState, kind: str, problem: str,

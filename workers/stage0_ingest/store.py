@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 
 from workers.kafka.reading import read_to_end, reader, stop_consumer
 from workers.settings import Settings
-from workers.stage0_ingest.state import CLAIMED, ArticleState, IngestState
+from workers.stage0_ingest.state import ArticleState, IngestState, SourceState
 from workers.topics import TopicSpec
 
 log = logging.getLogger(__name__)
@@ -115,12 +115,8 @@ class StateStore:
             await self.write(article_id, current.to_record())
         return False
 
-    async def settle(self, article_id: str, record: ArticleState) -> None:
-        """Write an article's outcome (published, failed, dead) and wait until it is folded, in log order."""
-        meta = await self.write(article_id, record.to_record())
+    async def settle(self, key: str, record: ArticleState | SourceState) -> None:
+        """Write an article's outcome (published, failed, dead) or a source's state after a poll, and wait
+        until it is folded, in log order (the next poll starts from it)."""
+        meta = await self.write(key, record.to_record())
         await self._read_back(meta.partition, meta.offset)
-
-    def holds(self, article_id: str, owner: str) -> bool:
-        """Whether `owner` still holds its claim (no other process took the article over)."""
-        current = self.state.articles.get(article_id)
-        return current is not None and current.state == CLAIMED and current.owner == owner
