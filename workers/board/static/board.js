@@ -75,7 +75,8 @@
         if (!m) {
           m = markers[id] = L.marker(ll, { icon: markerIcon(v), keyboard: true, title: describe(v), alt: describe(v) })
             .on("click", function () { openHistory(id); }).addTo(map);
-          m.bindTooltip(v.settlement.name, { permanent: true, direction: "right", className: "fw-label", offset: [8, 0] });
+          m.bindTooltip(el("span", { text: v.settlement.name }),  /* a node: Leaflet sets a string as HTML */
+                        { permanent: true, direction: "right", className: "fw-label", offset: [8, 0] });
         } else { m.setIcon(markerIcon(v)); m.setLatLng(ll); }
         var node = m.getElement();
         if (node) {
