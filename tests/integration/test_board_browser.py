@@ -144,3 +144,52 @@ def test_board_in_a_browser(driver: Any, board_run: dict[str, str], settings: Se
     time.sleep(0.5)
     driver.save_screenshot(str(ARTEFACTS / "board-phone.png"))
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 390 + 1, "no sideways scroll"
+
+
+def test_names_from_the_topics_are_shown_as_text(driver: Any) -> None:
+    """A settlement name holding markup is shown as those characters on the map, never parsed as HTML
+    (the board alone over a state, no broker)."""
+    from aiohttp import web
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from workers.board.server import Hub, make_app
+    from workers.board.state import BoardState
+
+    name = '<b class="injected">Izium</b>'
+    shift = {"alert_id": "ru-izium", "previous_status": "unknown", "new_status": "russian_control",
+             "effective_at": "2022-04-01T08:00:00Z", "article_id": "a1"}
+    state = BoardState()
+    state.apply_status(b"707292", {"settlement": {"id": 707292, "name": name, "oblast": "Kharkiv", "lat": 49.21,
+                                                  "lon": 37.28},
+                                   "status": "russian_control", "since": shift["effective_at"], "confidence": 0.8,
+                                   "sources": ["wire"], "evidence": [], "history": [shift]})
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    async def serve() -> tuple[web.AppRunner, int]:
+        ready = asyncio.Event()
+        ready.set()
+
+        async def search(query: str) -> list[dict[str, Any]]:
+            return []
+
+        runner = web.AppRunner(make_app(state, Hub(), ready, search), shutdown_timeout=0.5)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    runner, port = asyncio.run_coroutine_threadsafe(serve(), loop).result(10)
+    try:
+        driver.get(f"http://127.0.0.1:{port}/")
+        wait = WebDriverWait(driver, 20)
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+        label = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ".fw-label"))
+        assert label.text == name
+        assert not driver.find_elements(By.CSS_SELECTOR, ".injected")
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)

@@ -11,7 +11,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from workers.board.state import BoardState, FeedItem
 from workers.kafka.connection import aiokafka_kwargs
-from workers.kafka.reading import fetch_highwaters, stop_consumer
+from workers.kafka.reach import started
+from workers.kafka.reading import true_end_offsets
 from workers.settings import Settings
 from workers.topics import TopicSpec
 
@@ -65,13 +66,10 @@ class Follower:
     async def run(self) -> None:
         """Follow until cancelled."""
         parts = self._partitions()
-        kwargs = aiokafka_kwargs(self.settings, self.bootstrap)
-        ends = await fetch_highwaters(kwargs, parts)
-        consumer = AIOKafkaConsumer(**kwargs, group_id=None, enable_auto_commit=False,
-                                    fetch_max_wait_ms=self.settings.fetch_max_wait_ms)
-        await consumer.start()
-        try:
-            consumer.assign(parts)
+        consumer = AIOKafkaConsumer(**aiokafka_kwargs(self.settings, self.bootstrap), group_id=None,
+                                    enable_auto_commit=False, fetch_max_wait_ms=self.settings.fetch_max_wait_ms)
+        async with started(consumer):
+            ends = await true_end_offsets(consumer, parts)  # assigns every partition
             await consumer.seek_to_beginning(*parts)
             behind = {tp for tp in parts if ends.get(tp, 0) > 0}
             if not behind:
@@ -89,5 +87,3 @@ class Follower:
                         log.info("board caught up", extra={"settlements": len(self.state.statuses),
                                                            "alerts": len(self.state.feed)})
                         self.ready.set()
-        finally:
-            await stop_consumer(consumer)

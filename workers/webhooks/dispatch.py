@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 
 from workers.kafka.connection import aiokafka_kwargs
-from workers.kafka.reading import stop_consumer
+from workers.kafka.reach import started
 from workers.operations.deadletters import WEBHOOK_REASON
 from workers.records import Rejection
 from workers.settings import Settings, SettingsError
@@ -124,8 +124,7 @@ class Subscriber:
         consumer = AIOKafkaConsumer(**aiokafka_kwargs(self.settings, self.bootstrap), group_id=self.group,
                                     enable_auto_commit=False, auto_offset_reset="earliest",
                                     fetch_max_wait_ms=self.settings.fetch_max_wait_ms)
-        await consumer.start()
-        try:
+        async with started(consumer):
             consumer.assign(parts)
             for tp in parts:
                 committed = await consumer.committed(tp)
@@ -139,8 +138,6 @@ class Subscriber:
                     for record in records:
                         await self.handle(tp.partition, record.offset, record.key, record.value)
                         await consumer.commit({tp: OffsetAndMetadata(record.offset + 1, "")})
-        finally:
-            await stop_consumer(consumer)
 
     async def handle(self, partition: int, offset: int, key: bytes | None, body: bytes | None) -> None:
         if not body:

@@ -9,7 +9,7 @@
     unknown: { label: "unknown", color: "#777777", shape: "circle" }
   };
   var DAY = 86400000;
-  var map, markers = {}, live = {}, shown = {}, asOf = null, firstDay = null, feedIds = {};
+  var map, markers = {}, live = {}, shown = {}, asOf = null, firstDay = null, feedIds = {}, statusTimer = null;
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, attrs, children) {
@@ -75,7 +75,8 @@
         if (!m) {
           m = markers[id] = L.marker(ll, { icon: markerIcon(v), keyboard: true, title: describe(v), alt: describe(v) })
             .on("click", function () { openHistory(id); }).addTo(map);
-          m.bindTooltip(v.settlement.name, { permanent: true, direction: "right", className: "fw-label", offset: [8, 0] });
+          m.bindTooltip(el("span", { text: v.settlement.name }),  /* a node: Leaflet sets a string as HTML */
+                        { permanent: true, direction: "right", className: "fw-label", offset: [8, 0] });
         } else { m.setIcon(markerIcon(v)); m.setLatLng(ll); }
         var node = m.getElement();
         if (node) {
@@ -222,6 +223,12 @@
     });
   }
 
+  function statusesChanged() {
+    statusTimer = null;
+    if (asOf === null) redraw();
+    loadMeta();
+  }
+
   function connect() {
     var source = new EventSource("/api/alerts/stream");
     source.addEventListener("open", function () { $("connection").textContent = "live"; });
@@ -231,8 +238,7 @@
       var v = JSON.parse(e.data);
       if (["ukrainian_control", "russian_control", "contested"].indexOf(v.status) < 0) { delete live[v.settlement.id]; }
       else live[v.settlement.id] = v;
-      if (asOf === null) redraw();
-      loadMeta();
+      if (statusTimer === null) statusTimer = setTimeout(statusesChanged, 100);  /* once per burst, not per event */
     });
   }
 
