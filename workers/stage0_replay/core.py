@@ -43,7 +43,6 @@ class Skipped:
 
     origin: str
     reason: str
-    warn: bool = True
     code: str = "rejected"
     content: bytes | None = None
     oversize: bool = False
