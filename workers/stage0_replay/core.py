@@ -150,7 +150,8 @@ def article_from_file(path: Path, max_bytes: int, *, root: Path | None = None,
     content_type = ARTICLE_TYPES[path.suffix.lower()]
     real = real or path
     root = root or path.parent.resolve()
-    size = os.stat(real).st_size
+    st = os.stat(real)
+    size = st.st_size
     if size > max_bytes:
         return Skipped(path.name, f"file of {size} bytes is larger than the largest message ({max_bytes} bytes)",
                        code="file_too_large", oversize=True)
@@ -171,7 +172,7 @@ def article_from_file(path: Path, max_bytes: int, *, root: Path | None = None,
             return Skipped(path.name, f"sidecar published_at {meta['published_at']!r} is not an ISO 8601 time",
                            code="invalid_published_at", content=body)
     else:
-        published_at = to_iso(datetime.fromtimestamp(os.stat(real).st_mtime, timezone.utc))
+        published_at = to_iso(datetime.fromtimestamp(st.st_mtime, timezone.utc))
     source = meta.get("source") or path.stem
     url = meta.get("url")
     raw = build_raw_article(article_id_for(source, url, body), source=source, url=url, published_at=published_at,
