@@ -6,7 +6,7 @@ import asyncio
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import typer
 
@@ -41,9 +41,12 @@ def _check_dir(directory: Path) -> Path:
     return directory
 
 
-def _progress(total: int, label: str) -> Any:
-    """A progress bar on a terminal (stderr), nothing otherwise."""
-    if not sys.stderr.isatty() or total <= 1:
+def _progress(count: Callable[[], int], label: str) -> Any:
+    """A progress bar on a terminal (stderr), nothing otherwise; `count()` (its length) is called only for a bar."""
+    if not sys.stderr.isatty():
+        return None
+    total = count()
+    if total <= 1:
         return None
     bar = typer.progressbar(length=total, label=label, file=sys.stderr)
     bar.__enter__()
@@ -82,8 +85,8 @@ def run(
 
     settings = settings_or_exit()
     directory = _check_dir(directory or _default_dir())
-    total = sum(1 for _ in read_replay_dir(directory, settings.max_message_bytes))
-    bar = None if json_out else _progress(total, "replaying")
+    bar = None if json_out else _progress(
+        lambda: sum(1 for _ in read_replay_dir(directory, settings.max_message_bytes)), "replaying")
 
     def show(result: Any) -> None:
         nonlocal bar
@@ -205,8 +208,8 @@ def replay(
         typer.echo("note: KAFKA_BOOTSTRAP_SERVERS is not set; replaying into a throw-away embedded broker "
                    "(use `frontwire broker` and set KAFKA_BOOTSTRAP_SERVERS to keep the messages)", err=True)
     topics = load_topics(settings.topics_file, settings.topic_prefix)
-    total = sum(1 for _ in read_replay_dir(directory, settings.max_message_bytes, follow_symlinks=follow_symlinks))
-    bar = _progress(total, "replaying")
+    bar = _progress(lambda: sum(1 for _ in read_replay_dir(directory, settings.max_message_bytes,
+                                                           follow_symlinks=follow_symlinks)), "replaying")
 
     async def go(bootstrap: str) -> Any:
         await apply_topics(settings, bootstrap, list(topics.values()))

@@ -7,11 +7,11 @@ for one command would be empty). `register(cli)` adds them to the main `frontwir
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
-from workers.cli_broker import on_broker
+from workers.cli_broker import on_broker, timeout_option
 from workers.cli_help import PlainCommand, plain
 from workers.settings import Settings, SettingsError
 
@@ -53,15 +53,9 @@ def _stage_option(stage: Optional[str]) -> Optional[str]:
     return stage
 
 
-def _timeout() -> Any:
-    from workers.cli_broker import timeout_option
-
-    return timeout_option()
-
-
 def status(
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
-    timeout: float = _timeout(),
+    timeout: float = timeout_option(),
 ) -> None:
     """Show each stage's consumer lag (per group and partition) and dead letters by reason, and each
     ingest source's last poll, last success and last error."""
@@ -90,7 +84,7 @@ def dlq_list(
                                                                 "detail and a longer payload preview."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per dead letter (the topic's message "
                                                          "plus dlq_partition and dlq_offset), nothing else."),
-    timeout: float = _timeout(),
+    timeout: float = timeout_option(),
 ) -> None:
     """List dead letters as a table: position, stage, reason, where the input came from, detail, payload preview."""
     import orjson
@@ -124,7 +118,7 @@ def dlq_replay(
                                     "an unknown reason is refused with the list of known ones."),
     stage: Optional[str] = typer.Option(None, "--stage", metavar="STAGE", help="Only dead letters of this stage."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be replayed; publish nothing."),
-    timeout: float = _timeout(),
+    timeout: float = timeout_option(),
 ) -> None:
     """Re-publish the original payload of matching dead letters to the topic they came from, with their key.
 

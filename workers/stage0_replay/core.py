@@ -9,7 +9,7 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 import orjson
 
@@ -43,7 +43,6 @@ class Skipped:
 
     origin: str
     reason: str
-    warn: bool = True
     code: str = "rejected"
     content: bytes | None = None
     oversize: bool = False
@@ -101,16 +100,22 @@ def regular_file(path: Path, root: Path, follow_symlinks: bool) -> Path | Skippe
     return target
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file, never through a symbolic link (O_NOFOLLOW), never a FIFO or device."""
+def open_regular(path: Path) -> BinaryIO:
+    """A regular file opened for reading, never through a symbolic link (O_NOFOLLOW), never a FIFO or device."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(f"{path.name} is not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read()
-    finally:
+        return os.fdopen(fd, "rb")
+    except BaseException:
         os.close(fd)
+        raise
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file (see `open_regular`)."""
+    with open_regular(path) as f:
+        return f.read()
 
 
 def _sidecar(path: Path, root: Path, follow_symlinks: bool) -> Path | Skipped | None:
@@ -145,7 +150,8 @@ def article_from_file(path: Path, max_bytes: int, *, root: Path | None = None,
     content_type = ARTICLE_TYPES[path.suffix.lower()]
     real = real or path
     root = root or path.parent.resolve()
-    size = os.stat(real).st_size
+    st = os.stat(real)
+    size = st.st_size
     if size > max_bytes:
         return Skipped(path.name, f"file of {size} bytes is larger than the largest message ({max_bytes} bytes)",
                        code="file_too_large", oversize=True)
@@ -166,7 +172,7 @@ def article_from_file(path: Path, max_bytes: int, *, root: Path | None = None,
             return Skipped(path.name, f"sidecar published_at {meta['published_at']!r} is not an ISO 8601 time",
                            code="invalid_published_at", content=body)
     else:
-        published_at = to_iso(datetime.fromtimestamp(os.stat(real).st_mtime, timezone.utc))
+        published_at = to_iso(datetime.fromtimestamp(st.st_mtime, timezone.utc))
     source = meta.get("source") or path.stem
     url = meta.get("url")
     raw = build_raw_article(article_id_for(source, url, body), source=source, url=url, published_at=published_at,
@@ -197,11 +203,7 @@ def articles_from_jsonl(path: Path, max_bytes: int, real: Path | None = None) ->
     Lines that are JSON objects are published as they are (the extraction stage validates them
     and dead-letters bad ones); lines that are not JSON objects are skipped with the reason.
     """
-    fd = os.open(real or path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise OSError(f"{path.name} is not a regular file")
-    with os.fdopen(fd, "rb") as f:
+    with open_regular(real or path) as f:
         for number, line in enumerate(f, start=1):
             origin = f"{path.name}:{number}"
             if not line.strip():
