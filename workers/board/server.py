@@ -114,7 +114,9 @@ async def alerts(request: web.Request) -> web.Response:
 
 async def stream(request: web.Request) -> web.StreamResponse:
     """Server-sent events: `alert` (an alerts-topic message, id = its position on the board) and `status`
-    (a status-topic value). A client reconnecting with Last-Event-ID gets the alerts it missed first."""
+    (a status-topic value). A client reconnecting with Last-Event-ID gets the alerts it missed first, then
+    every current status (any of them may have changed while it was away; the client is subscribed
+    before, so a status changed meanwhile follows the snapshot)."""
     hub, state = request.app[HUB], request.app[STATE]
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Accel-Buffering": "no"})
@@ -128,6 +130,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
             for item in list(state.feed.values()):
                 if item.seq > int(last):
                     await response.write(sse_event("alert", item.message, item.seq))
+            for value in list(state.statuses.values()):
+                await response.write(sse_event("status", value))
         while True:
             try:
                 event = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
