@@ -114,9 +114,9 @@ async def alerts(request: web.Request) -> web.Response:
 
 async def stream(request: web.Request) -> web.StreamResponse:
     """Server-sent events: `alert` (an alerts-topic message, id = its position on the board) and `status`
-    (a status-topic value). A client reconnecting with Last-Event-ID gets the alerts it missed first, then
-    every current status (any of them may have changed while it was away; the client is subscribed
-    before, so a status changed meanwhile follows the snapshot)."""
+    (a status-topic value). Every client gets every current status first (a page loaded while the board
+    catches up, or one that was away, would otherwise miss changes), and a client reconnecting with
+    Last-Event-ID the alerts it missed; it is subscribed before, so whatever changes meanwhile follows."""
     hub, state = request.app[HUB], request.app[STATE]
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Accel-Buffering": "no"})
@@ -125,13 +125,13 @@ async def stream(request: web.Request) -> web.StreamResponse:
     try:
         await response.prepare(request)
         await response.write(b"retry: 2000\n: connected\n\n")
+        for value in list(state.statuses.values()):
+            await response.write(sse_event("status", value))
         last = request.headers.get("Last-Event-ID") or request.query.get("last_event_id")
         if last and last.isdigit():
             for item in list(state.feed.values()):
                 if item.seq > int(last):
                     await response.write(sse_event("alert", item.message, item.seq))
-            for value in list(state.statuses.values()):
-                await response.write(sse_event("status", value))
         while True:
             try:
                 event = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
