@@ -43,10 +43,11 @@ def _cluster_settings(what: str) -> Settings:
 
 
 def _stage_option(stage: Optional[str]) -> Optional[str]:
-    from workers.operations.deadletters import REPLAY_STAGE
+    from workers.operations.deadletters import REPLAY_STAGE, WEBHOOK_STAGE
+    from workers.stage0_ingest.core import INGEST_STAGE
     from workers.stages import STAGE_NAMES
 
-    known = (REPLAY_STAGE, "ingest", *STAGE_NAMES, "webhook")
+    known = (REPLAY_STAGE, INGEST_STAGE, *STAGE_NAMES, WEBHOOK_STAGE)
     if stage is not None and stage not in known:
         typer.echo(f"error: unknown stage {stage!r}; stages are {', '.join(known)}", err=True)
         raise typer.Exit(2)
@@ -127,7 +128,7 @@ def dlq_replay(
     (an alert a subscriber never took) are POSTed again to that subscriber only.
     """
     from workers.stages import STAGES
-    from workers.operations.deadletters import (ReplayReport, known_reasons, read_dead_letters,
+    from workers.operations.deadletters import (WEBHOOK_STAGE, ReplayReport, known_reasons, read_dead_letters,
                                                 replay_dead_letters, select)
     from workers.topics import load_topics
 
@@ -144,8 +145,8 @@ def dlq_replay(
         if reason not in known_reasons() and reason not in present:
             return present
         chosen = select(entries, chosen_stage, reason)
-        hooks = [e for e in chosen if e.stage == "webhook"]
-        others = [e for e in chosen if e.stage != "webhook"]
+        hooks = [e for e in chosen if e.stage == WEBHOOK_STAGE]
+        others = [e for e in chosen if e.stage != WEBHOOK_STAGE]
         reports = []
         if others or not hooks:
             reports.append(await replay_dead_letters(settings, settings.bootstrap_servers, others, inputs,

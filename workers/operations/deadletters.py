@@ -29,7 +29,8 @@ from workers.topics import TopicSpec
 
 UNREADABLE = "unreadable_dead_letter"
 
-WEBHOOK_REASON = "webhook_failed"  # an alert a webhook subscriber did not take in its tries (stage webhook)
+WEBHOOK_STAGE = "webhook"  # dead letters of alerts a webhook subscriber did not take in its tries
+WEBHOOK_REASON = "webhook_failed"
 DECODING_REASONS = ("not_bytes", "not_utf8", "invalid_json", "empty_message", "schema_violation")
 
 

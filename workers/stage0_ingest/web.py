@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workers.stage0_ingest.core import INGEST_STAGE
 from workers.stage0_ingest.metrics import IngestMetrics
 
 
@@ -13,7 +14,7 @@ async def start_web(host: str, port: int, metrics: IngestMetrics, sources: list[
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     async def healthz(request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "stage": "ingest", "sources": sources})
+        return web.json_response({"status": "ok", "stage": INGEST_STAGE, "sources": sources})
 
     async def metrics_page(request: web.Request) -> web.Response:
         return web.Response(body=generate_latest(metrics.registry),

@@ -25,7 +25,7 @@ from aiokafka.structs import OffsetAndMetadata
 
 from workers.kafka.connection import aiokafka_kwargs
 from workers.kafka.reach import started
-from workers.operations.deadletters import WEBHOOK_REASON
+from workers.operations.deadletters import WEBHOOK_REASON, WEBHOOK_STAGE
 from workers.records import Rejection
 from workers.settings import Settings, SettingsError
 from workers.topics import TopicSpec, load_topics
@@ -34,7 +34,7 @@ from workers.webhooks.signing import HEADER, signature
 
 log = logging.getLogger(__name__)
 
-STAGE = "webhook"
+STAGE = WEBHOOK_STAGE
 REASON = WEBHOOK_REASON
 
 
